@@ -1,0 +1,72 @@
+"""Settings shared by every environment (dev, prod, test).
+
+Every project setting starts with ``NEWSCRAWL_``. Values that operators set from the
+environment (the MongoDB URI, the seeds folder) are read from environment variables of the
+same name, so cron jobs and containers need no settings file.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+BOT_NAME = "newscrawl"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"
+
+# --- Politeness -------------------------------------------------------------------------
+USER_AGENT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/126.0.0.0 Safari/537.36 newscrawl/0.1 (+https://github.com/newscrawl/newscrawl)"
+)
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_TIMES = 2
+COOKIES_ENABLED = False
+DEPTH_PRIORITY = 0
+
+# --- Safety -----------------------------------------------------------------------------
+# Scrapy's telnet console and its remote-control HTTP server run code sent to them.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
+
+# --- Engine -----------------------------------------------------------------------------
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+# --- newscrawl --------------------------------------------------------------------------
+#: Folder of seed files (one TOML file per site).
+NEWSCRAWL_SEEDS = os.environ.get("NEWSCRAWL_SEEDS", str(PROJECT_ROOT / "seeds"))
+#: MongoDB URI; empty means the embedded default server (nx-27017) in NEWSCRAWL_DATA_DIR.
+NEWSCRAWL_MONGO_URI = os.environ.get("NEWSCRAWL_MONGO_URI", "")
+NEWSCRAWL_MONGO_DATABASE = os.environ.get("NEWSCRAWL_MONGO_DATABASE", "newscrawl")
+#: Where the embedded store keeps its data (and its pid and log files).
+NEWSCRAWL_DATA_DIR = os.environ.get("NEWSCRAWL_DATA_DIR", str(PROJECT_ROOT / "data"))
+#: Port of the embedded store on 127.0.0.1.
+NEWSCRAWL_EMBEDDED_PORT = int(os.environ.get("NEWSCRAWL_EMBEDDED_PORT", "27117"))
+NEWSCRAWL_MONGO_BATCH_SIZE = 100
+#: Section pages: how many link hops from a section page are followed.
+NEWSCRAWL_SECTION_DEPTH = 1
+#: Languages to keep (ISO 639-1); empty keeps every language.
+NEWSCRAWL_LANGUAGES: list[str] = []
+
+ITEM_PIPELINES = {
+    "pipelines.extract.ExtractPipeline": 100,
+    "pipelines.language.LanguagePipeline": 200,
+    "pipelines.quality.QualityPipeline": 300,
+    "pipelines.dedup.DedupPipeline": 400,
+    "pipelines.mongo.MongoPipeline": 900,
+}
