@@ -58,10 +58,19 @@ NEWSCRAWL_DATA_DIR = os.environ.get("NEWSCRAWL_DATA_DIR", str(PROJECT_ROOT / "da
 #: Port of the embedded store on 127.0.0.1.
 NEWSCRAWL_EMBEDDED_PORT = int(os.environ.get("NEWSCRAWL_EMBEDDED_PORT", "27117"))
 NEWSCRAWL_MONGO_BATCH_SIZE = 100
-#: Section pages: how many link hops from a section page are followed.
+#: Section pages: how many hops of same-site listing links are followed from a section page.
 NEWSCRAWL_SECTION_DEPTH = 1
+#: Skip feed and sitemap entries dated older than this many days (0: no limit).
+NEWSCRAWL_SITEMAP_MAX_AGE_DAYS = 0.0
 #: Languages to keep (ISO 639-1); empty keeps every language.
 NEWSCRAWL_LANGUAGES: list[str] = []
+
+#: Write the final crawl stats as JSON to this file (for cron jobs and monitoring).
+NEWSCRAWL_STATS_FILE = os.environ.get("NEWSCRAWL_STATS_FILE", "")
+
+EXTENSIONS = {
+    "crawler.extensions.CrawlSummary": 500,
+}
 
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,

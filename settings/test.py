@@ -1,0 +1,11 @@
+"""Settings for the test suite (``SCRAPY_PROJECT=test``): fast, local, deterministic."""
+
+from settings.base import *  # noqa: F403
+
+LOG_LEVEL = "WARNING"
+AUTOTHROTTLE_ENABLED = False
+DOWNLOAD_DELAY = 0
+CONCURRENT_REQUESTS_PER_DOMAIN = 16
+DOWNLOAD_TIMEOUT = 5
+RETRY_ENABLED = False
+NEWSCRAWL_MONGO_BATCH_SIZE = 10
