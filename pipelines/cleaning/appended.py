@@ -1,0 +1,158 @@
+"""Find where an appended second article starts (infinite scroll, "read also" bodies) and cut.
+
+A news page is about one article; anything that starts a *second* one is cut, with everything
+after it, so only the first article reaches trafilatura. Signals, each needing real article
+text before it (the first body) and a real body after it (two paragraphs or more), so an
+in-body subheading or a related card never triggers a cut:
+
+1. a second ``<h1>`` after the headline;
+2. a second article container after the headline: an ``<article>`` element, or an element
+   whose class/id says "next"/"infinite", or one carrying ``data-url``;
+3. a repeated header block: the byline/date element that followed the headline (same tag and
+   class) appears again, under a new heading;
+4. a "next article" label ("الخبر التالي", "Next article") followed by a body.
+
+A "read also" or "next" label right before the cut point goes with it.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from lxml.html import HtmlElement
+
+from pipelines.cleaning.dom import CHROME_TAGS, HEADINGS, TextIndex, cut_from, elements, inside, text_of, tokens
+from pipelines.cleaning.phrases import PhraseBook
+
+logger = logging.getLogger(__name__)
+
+#: Paragraph text (characters) the first article must have before a cut point.
+FIRST_BODY_MIN = 200
+#: Paragraph text (characters) a second article must have to count as one.
+SECOND_BODY_MIN = 200
+_CONTAINER_TOKENS = frozenset({"next", "infinite", "nextarticle", "nextpost", "infinite-scroll", "appended"})
+_LABEL_CATEGORIES = ("read_also", "related", "next_article")
+
+
+def main_heading(root: HtmlElement) -> HtmlElement | None:
+    """The page's headline: the first ``<h1>`` with text outside the page chrome."""
+    for h1 in root.iter("h1"):
+        if text_of(h1) and not inside(h1, CHROME_TAGS - {"header"}):
+            return h1
+    return None
+
+
+def _paragraphs_within(el: HtmlElement, index: TextIndex) -> int:
+    return sum(1 for p in el.iter("p") if index.plain(p) >= TextIndex.PROSE_MIN)
+
+
+def _is_article_like(el: HtmlElement, index: TextIndex) -> bool:
+    """A heading near the top and a body of two or more paragraphs."""
+    if index.prose_within(el) < SECOND_BODY_MIN or _paragraphs_within(el, index) < 2:
+        return False
+    start = index.order[el]
+    for heading in el.iter(*HEADINGS):
+        return index.prose_between(start - 1, index.order[heading]) == 0
+    return False
+
+
+def _container_start(el: HtmlElement, headline: HtmlElement | None, index: TextIndex) -> HtmlElement:
+    """Climb from a second headline to its article wrapper (not past the first article)."""
+    node = el
+    parent = node.getparent()
+    while parent is not None and parent.tag not in {"body", "html"}:
+        if headline is not None and (parent is headline or headline in parent.iterdescendants()):
+            break
+        if index.prose_between(index.order[parent] - 1, index.order[node]) > 0:
+            break
+        if index.size.get(parent, 0) - index.size.get(node, 0) > 0 and node.getprevious() is not None:
+            before = sum(index.size.get(s, 0) for s in node.itersiblings(preceding=True))
+            if before > 120:
+                break
+        node = parent
+        parent = node.getparent()
+    return node
+
+
+def _with_label(el: HtmlElement, index: TextIndex, book: PhraseBook) -> HtmlElement:
+    """Include a "read also"/"next" label placed right before ``el``."""
+    node = el
+    while node is not None:
+        previous = node.getprevious()
+        while previous is not None and not index.size.get(previous, 0):
+            previous = previous.getprevious()
+        if previous is not None:
+            if index.size.get(previous, 0) <= 60 and book.label(text_of(previous), _LABEL_CATEGORIES):
+                return previous
+            return el
+        parent = node.getparent()
+        if parent is None or index.size.get(parent, 0) - index.size.get(node, 0) > 60:
+            return el
+        node = parent
+    return el
+
+
+def _header_signature(headline: HtmlElement, index: TextIndex) -> set[tuple[str, str]]:
+    """Tag and class of the elements between the headline and the first paragraph."""
+    signature: set[tuple[str, str]] = set()
+    start = index.order[headline]
+    for el in headline.itersiblings():
+        if index.prose_within(el) > 0 or index.size.get(el, 0) > 200:
+            break
+        cls = el.get("class")
+        if cls and el.tag not in HEADINGS and el.tag not in {"figure", "img", "picture"}:
+            signature.add((el.tag, cls))
+        if index.order[el] - start > 60:
+            break
+    return signature
+
+
+def find_cut(root: HtmlElement, index: TextIndex, book: PhraseBook) -> tuple[HtmlElement, str] | None:
+    """Where the first appended article starts, and which signal found it; ``None`` if none."""
+    headline = main_heading(root)
+    head_pos = index.order[headline] if headline is not None else -1
+    signature = _header_signature(headline, index) if headline is not None else set()
+    for el in elements(root):
+        pos = index.order.get(el)
+        if pos is None or pos <= head_pos or el is headline:
+            continue
+        if headline is not None and el in headline.iterancestors():
+            continue
+        if inside(el, CHROME_TAGS - {"header"}):
+            continue
+        if index.prose_between(head_pos, pos) < FIRST_BODY_MIN:
+            continue
+        reason = None
+        start = el
+        if el.tag == "h1" and headline is not None and text_of(el) != text_of(headline):
+            start, reason = _container_start(el, headline, index), "second_h1"
+        elif (
+            el.tag == "article" or _CONTAINER_TOKENS & tokens(el) or el.get("data-url")
+        ) and _is_article_like(el, index):
+            reason = "second_container"
+        elif signature and (el.tag, el.get("class") or "") in signature:
+            heading = el.getprevious()
+            while heading is not None and heading.tag not in HEADINGS and not index.size.get(heading, 0):
+                heading = heading.getprevious()
+            if heading is not None and heading.tag in HEADINGS and index.link_ratio(heading) < 0.5:
+                start, reason = _container_start(heading, headline, index), "repeated_header"
+        elif el.tag in {"div", "p", "span", "h2", "h3", "h4", "strong", "b", "a"} and index.size.get(el, 0) <= 40:
+            if book.label(text_of(el), ("next_article",)) and index.prose_between(pos, pos + 10_000) >= SECOND_BODY_MIN:
+                reason = "next_label"
+        if reason is None:
+            continue
+        if reason != "next_label" and index.prose_within(start) < SECOND_BODY_MIN:
+            continue
+        return _with_label(start, index, book), reason
+    return None
+
+
+def cut_appended(root: HtmlElement, index: TextIndex, book: PhraseBook) -> str | None:
+    """Cut the page at the first appended article; returns the signal that fired, or ``None``."""
+    found = find_cut(root, index, book)
+    if found is None:
+        return None
+    start, reason = found
+    logger.debug("Cutting appended article (%s) at <%s class=%r>", reason, start.tag, start.get("class"))
+    cut_from(start)
+    return reason

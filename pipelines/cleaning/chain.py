@@ -1,0 +1,182 @@
+"""The cleaning chain: page bytes in, one :class:`CleanArticle` out.
+
+Steps, in order (the crawl, ``scrapy extract`` and the benchmarks all run exactly this):
+
+1. decode the bytes (BOM, HTTP charset, ``<meta>``, detection) — :mod:`.decode`;
+2. parse once with lxml;
+3. metadata on the untouched tree — :mod:`.metadata`;
+4. page verdict from the structure (listing, video, gallery) — :mod:`.verdict`;
+5. site hints (``noise_css`` removed, ``body_css`` as the only body);
+6. the visible tag list becomes ``tags`` — :mod:`.tags`;
+7. cut an appended second article — :mod:`.appended`;
+8. noise rules on the tree — :mod:`.noise`;
+9. trafilatura, once, on the cleaned tree (zero-width joiners protected) — :mod:`.extract`;
+10. noise rules on the paragraphs — :mod:`.textnoise`;
+11. language of the clean text, then the article verdict — :func:`detect_language`,
+    :func:`judge`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+from collections import Counter
+from datetime import datetime
+from typing import Any
+
+import lxml.html
+from lxml import etree
+from lxml.html import HtmlElement
+
+from pipelines.cleaning import zwnj
+from pipelines.cleaning.appended import cut_appended, main_heading
+from pipelines.cleaning.decode import decode_page
+from pipelines.cleaning.dom import TextIndex, remove, text_of
+from pipelines.cleaning.extract import RELATED_PRUNE_XPATH, run_trafilatura
+from pipelines.cleaning.language import detect_language
+from pipelines.cleaning.model import CleanArticle, PageInput, SiteHints
+from pipelines.cleaning.noise import (
+    remove_chrome,
+    remove_disclaimers,
+    remove_embeds,
+    remove_figures,
+    remove_headline_links,
+    remove_hidden,
+    remove_labelled_boxes,
+    remove_read_also_lines,
+    remove_signup_prompts,
+    remove_skip_ranges,
+)
+from pipelines.cleaning.phrases import phrase_book
+from pipelines.cleaning.tags import find_tags
+from pipelines.cleaning.textnoise import clean_blocks
+from pipelines.cleaning.verdict import judge, page_verdict
+
+__all__ = ["clean_page", "detect_language", "judge", "parse_html"]
+
+logger = logging.getLogger(__name__)
+
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_METADATA_FIELDS = (
+    "title", "published", "modified", "authors", "tags", "site_name", "section", "image",
+    "canonical_url", "description",
+)
+
+
+def parse_html(text: str) -> HtmlElement | None:
+    """Parse decoded page text into an lxml tree, or ``None`` for an empty/unparsable page."""
+    text = _XML_DECLARATION.sub("", text, count=1)
+    if not text.strip():
+        return None
+    try:
+        return lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError):
+        logger.debug("Unparsable page", exc_info=True)
+        return None
+
+
+def _metadata(root: HtmlElement, page: PageInput) -> dict[str, Any]:
+    """The metadata extractor's fields as a dict (imported lazily: it is a sibling package)."""
+    try:
+        module = importlib.import_module("pipelines.cleaning.metadata")
+        extract = module.extract_metadata
+    except (ModuleNotFoundError, AttributeError):
+        logger.warning("pipelines.cleaning.metadata is not available; metadata left empty")
+        return {}
+    meta = extract(root, page.url, page.fetched_at, site_name_hint=page.hints.site_name)
+    return {name: getattr(meta, name, None) for name in _METADATA_FIELDS}
+
+
+def _apply_hints(root: HtmlElement, hints: SiteHints, removed: Counter[str]) -> None:
+    for selector in hints.noise_css:
+        for el in root.cssselect(selector):
+            if el.getparent() is not None:
+                remove(el)
+                removed["hint/noise_css"] += 1
+    if hints.body_css:
+        matches = root.cssselect(hints.body_css)
+        body = root.find("body")
+        if matches and body is not None:
+            chosen = matches[0]
+            chosen.getparent().remove(chosen)
+            chosen.tail = None
+            for child in list(body):
+                body.remove(child)
+            body.text = None
+            body.append(chosen)
+            removed["hint/body_css"] += 1
+
+
+def _clean_tree(root: HtmlElement, page: PageInput, removed: Counter[str]) -> tuple[list[str], int]:
+    """Run the DOM rules; returns the visible tags and the headline's document position."""
+    book = phrase_book()
+    _apply_hints(root, page.hints, removed)
+    index = TextIndex(root)
+    headline = main_heading(root)
+    head_pos = index.order.get(headline, -1) if headline is not None else -1
+    tag_result = find_tags(root, index, book, after=head_pos)
+    removed["tag_blocks"] += tag_result.blocks
+    reason = cut_appended(root, index, book)
+    if reason:
+        removed[f"appended/{reason}"] += 1
+    remove_hidden(root, removed)
+    remove_skip_ranges(root, book, removed)
+    remove_figures(root, index, removed)
+    remove_embeds(root, index, removed)
+    remove_disclaimers(root, index, book, removed)
+    remove_signup_prompts(root, index, book, removed)
+    remove_labelled_boxes(root, index, book, removed)
+    remove_read_also_lines(root, index, book, removed)
+    remove_headline_links(root, index, removed)
+    remove_chrome(root, index, removed)
+    return tag_result.tags, head_pos
+
+
+def clean_page(page: PageInput) -> CleanArticle:
+    """Clean one fetched page into an article (or a non-article with a reason)."""
+    text, _encoding = decode_page(page.body, page.encoding)
+    root = parse_html(text)
+    if root is None:
+        article = CleanArticle(url=page.url, is_article=False, reason="empty_page")
+        return article
+    meta = _metadata(root, page)
+    removed: Counter[str] = Counter()
+    structure_reason = page_verdict(root, TextIndex(root), page.url)
+    headline = main_heading(root)
+    headline_text = text_of(headline) if headline is not None else None
+    tags, _ = _clean_tree(root, page, removed)
+    protected = zwnj.needs_protection(text)
+    if protected:
+        zwnj.protect(root)
+    blocks = run_trafilatura(root, page.url, RELATED_PRUNE_XPATH)
+    title = meta.get("title") or headline_text
+    if protected and title:
+        title = zwnj.restore(title)
+    blocks = clean_blocks(blocks, phrase_book(), title or headline_text, removed)
+    body = "\n".join(block.text for block in blocks)
+    if protected:
+        body = zwnj.restore(body)
+    logger.debug("Cleaned %s: %s", page.url, dict(removed))
+    article = CleanArticle(
+        url=page.url,
+        title=title,
+        text=body,
+        published=meta.get("published"),
+        modified=meta.get("modified"),
+        authors=list(meta.get("authors") or []),
+        tags=tags or list(meta.get("tags") or []),
+        site_name=meta.get("site_name") or page.hints.site_name,
+        section=meta.get("section"),
+        image=meta.get("image"),
+        canonical_url=meta.get("canonical_url") or page.url,
+        description=meta.get("description"),
+        reason=structure_reason,
+        is_article=structure_reason is None,
+    )
+    sample = body or " ".join(filter(None, [title, article.description]))
+    article.language, article.language_confidence = detect_language(sample) if sample else (None, 0.0)
+    article.is_article, article.reason = judge(article)
+    if not article.is_article:
+        article.text = ""
+    return article

@@ -1,0 +1,106 @@
+"""Run trafilatura once on the pre-cleaned tree and read its result as blocks.
+
+trafilatura returns its result tree (``<p>``, ``<head>``, ``<list><item>``, ``<quote>``,
+``<table>``); reading that tree directly keeps paragraph and heading boundaries without
+serializing to XML and parsing again. Each block is one paragraph of the final text.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Literal
+
+import trafilatura
+from lxml import etree
+from lxml.html import HtmlElement
+
+logger = logging.getLogger(__name__)
+
+BlockKind = Literal["p", "head", "item", "quote", "cell"]
+
+#: Containers that hold related stories on many templates; pruned inside trafilatura too.
+RELATED_PRUNE_XPATH = [
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' related ')]",
+    "//*[contains(@class, 'related-articles') or contains(@class, 'related-posts')"
+    " or contains(@class, 'related-news') or contains(@class, 'related-stories')"
+    " or contains(@class, 'most-read') or contains(@class, 'mostread')"
+    " or contains(@class, 'inline-related')]",
+]
+
+
+@dataclass
+class Block:
+    """One paragraph of extracted text: its kind and its text (whitespace collapsed)."""
+
+    kind: BlockKind
+    text: str
+
+
+def _text(el: etree._Element) -> str:
+    """Text of a result element; ``<lb/>`` becomes a line break, other whitespace collapses."""
+    parts: list[str] = []
+
+    def walk(node: etree._Element) -> None:
+        if node.text:
+            parts.append(node.text)
+        for child in node:
+            if child.tag == "lb":
+                parts.append("\n")
+            else:
+                walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(el)
+    lines = "".join(parts).split("\n")
+    return "\n".join(" ".join(line.split()) for line in lines if line.strip())
+
+
+def _blocks(body: etree._Element) -> list[Block]:
+    blocks: list[Block] = []
+    for child in body:
+        tag = child.tag
+        if tag == "list":
+            for item in child.iter("item"):
+                text = _text(item)
+                if text:
+                    blocks.extend(Block("item", line) for line in text.split("\n"))
+        elif tag == "table":
+            for row in child.iter("row"):
+                cells = [_text(cell) for cell in row if cell.tag == "cell"]
+                line = " | ".join(c.replace("\n", " ") for c in cells if c)
+                if line:
+                    blocks.append(Block("cell", line))
+        elif tag in {"graphic", "img"}:
+            continue
+        else:
+            kind: BlockKind = "head" if tag == "head" else "quote" if tag == "quote" else "p"
+            text = _text(child)
+            if text:
+                blocks.extend(Block(kind, line) for line in text.split("\n"))
+    return blocks
+
+
+def run_trafilatura(tree: HtmlElement, url: str | None, prune_xpath: list[str] | None = None) -> list[Block]:
+    """Extract the main text of ``tree`` as blocks (``[]`` when trafilatura finds nothing)."""
+    try:
+        document = trafilatura.bare_extraction(
+            tree,
+            url=url,
+            include_comments=False,
+            include_tables=True,
+            include_images=False,
+            include_links=False,
+            with_metadata=False,
+            prune_xpath=prune_xpath,
+        )
+    except (ValueError, TypeError, etree.XPathError):
+        logger.debug("trafilatura failed on %s", url, exc_info=True)
+        return []
+    if document is None or isinstance(document, dict):
+        return []
+    body = getattr(document, "body", None)
+    if body is None:
+        return []
+    return _blocks(body)

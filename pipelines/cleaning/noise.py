@@ -1,0 +1,297 @@
+"""Noise removal on the parsed page, before trafilatura sees it.
+
+General rules, by what a block *says* (phrase categories in ``phrases/``) and how it is
+*built* (links only, a form, a media wrapper), never by a site's class names:
+
+- hidden and screen-reader-only elements, media figures with their captions and credits;
+- skip-link ranges ("تخطى البودكاست وواصل القراءة" … "نهاية البودكاست");
+- video and embed wrappers with only a title and a source line around them;
+- labelled boxes: "read also", related, most read, newsletter, share/follow, comments —
+  the label and the link list or form that belongs to it;
+- in-body "read also" lines (label + headline link) and headline-only link lists;
+- ad labels, aggregator disclaimers.
+
+The tag list and appended articles have their own modules (:mod:`.tags`, :mod:`.appended`).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import Counter
+
+from lxml.html import HtmlElement
+
+from pipelines.cleaning.dom import (
+    CHROME_TAGS,
+    HEADINGS,
+    TextIndex,
+    elements,
+    remove,
+    text_of,
+    tokens,
+)
+from pipelines.cleaning.phrases import PhraseBook
+
+logger = logging.getLogger(__name__)
+
+#: Labels of boxes that are noise together with the links or form that follow them.
+BOX_CATEGORIES = ("read_also", "related", "most_read", "newsletter", "share_follow", "next_article")
+#: Label categories that mark a line to drop on their own.
+LINE_CATEGORIES = ("ad_label", "caption_credit", "skip_marker", "share_follow", "comments")
+#: Longest text (characters) an element may have to count as a label.
+LABEL_MAX = 60
+#: Longest "label + headline" line (characters) that is dropped as a read-also line.
+READ_ALSO_LINE_MAX = 240
+#: Longest text of a headline-only link paragraph.
+HEADLINE_MAX = 200
+
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_SR_CLASSES = ("sr-only", "sr_only", "visually-hidden", "visuallyhidden", "screen-reader", "offscreen")
+_CAPTION_TOKENS = frozenset(
+    {"caption", "figcaption", "credit", "credits", "copyright", "photocredit", "imagecredit"}
+)
+_MEDIA_TAGS = frozenset({"img", "picture", "video", "iframe", "svg", "audio", "embed", "object"})
+_KEEP_IN_FIGURE = frozenset({"table", "blockquote", "pre", "code", "ul", "ol"})
+_EMBED_TAGS = frozenset({"iframe", "video", "embed", "object", "audio"})
+_LABEL_TAGS = frozenset(
+    {"p", "span", "strong", "b", "em", "i", "div", "h2", "h3", "h4", "h5", "h6", "li", "a",
+     "label", "button", "small", "td", "dt", "header", "section", "aside"}
+)
+_FORM_TAGS = frozenset({"input", "button", "textarea", "select", "form"})
+
+
+def _is_hidden(el: HtmlElement) -> bool:
+    """``True`` for elements a reader never sees: ``hidden``, ``display:none``, screen-reader text."""
+    if el.get("hidden") is not None:
+        return True
+    style = el.get("style")
+    if style and _HIDDEN_STYLE.search(style):
+        return True
+    classes = (el.get("class") or "").lower()
+    return bool(classes) and any(name in classes for name in _SR_CLASSES)
+
+
+def remove_hidden(root: HtmlElement, removed: Counter[str]) -> None:
+    """Drop hidden and screen-reader-only elements ("صدر الصورة، ", "Image source, ")."""
+    for el in [e for e in elements(root) if _is_hidden(e)]:
+        if el.getparent() is not None and el.tag not in {"html", "body"}:
+            remove(el)
+            removed["hidden"] += 1
+
+
+def remove_figures(root: HtmlElement, index: TextIndex, removed: Counter[str]) -> None:
+    """Drop media figures with their captions and credits, and caption/credit elements."""
+    doomed: list[HtmlElement] = []
+    for el in elements(root):
+        if el.tag == "figure" or el.tag == "figcaption":
+            if el.tag == "figure" and any(d.tag in _KEEP_IN_FIGURE for d in el.iterdescendants()):
+                doomed.extend(d for d in el.iterdescendants() if d.tag == "figcaption")
+                continue
+            doomed.append(el)
+        elif _CAPTION_TOKENS & tokens(el) and index.prose_within(el) < 300 and el.tag not in {"body", "html"}:
+            doomed.append(el)
+    for el in doomed:
+        if el.getparent() is not None:
+            remove(el)
+            removed["caption"] += 1
+
+
+def remove_skip_ranges(root: HtmlElement, book: PhraseBook, removed: Counter[str]) -> None:
+    """Drop promo boxes fenced by a skip link and its target ("Skip … / End of …")."""
+    ids = {el.get("id"): el for el in elements(root) if el.get("id")}
+    for link in [a for a in root.iter("a") if (a.get("href") or "").startswith("#")]:
+        target = ids.get((link.get("href") or "")[1:])
+        if target is None or link.getparent() is None:
+            continue
+        if not book.contains(text_of(link), ("skip_marker",)):
+            continue
+        common = link.getparent()
+        ancestors = set(target.iterancestors())
+        while common is not None and common not in ancestors:
+            common = common.getparent()
+        if common is None or common.tag in {"body", "html", "main", "article"}:
+            remove(link)
+            if target.getparent() is not None and len(text_of(target)) <= LABEL_MAX:
+                remove(target)
+            removed["skip_range"] += 1
+            continue
+        remove(common)
+        removed["skip_range"] += 1
+
+
+def remove_embeds(root: HtmlElement, index: TextIndex, removed: Counter[str]) -> None:
+    """Drop video/embed wrappers together with their short title and source lines."""
+    for embed in [e for e in elements(root) if e.tag in _EMBED_TAGS]:
+        if embed.getparent() is None:
+            continue
+        box = embed
+        parent = box.getparent()
+        while (
+            parent is not None
+            and parent.tag not in {"body", "html", "main", "article"}
+            and index.prose_within(parent) == 0
+            and index.size.get(parent, 0) <= 300
+        ):
+            box = parent
+            parent = box.getparent()
+        if box is not embed:
+            remove(box)
+            removed["embed"] += 1
+
+
+def _label_elements(root: HtmlElement, index: TextIndex) -> list[HtmlElement]:
+    """Short elements that could be a label, innermost first within each block."""
+    found = []
+    for el in elements(root):
+        if el.tag in _LABEL_TAGS and 0 < index.size.get(el, 0) <= LABEL_MAX:
+            parent = el.getparent()
+            # Prefer the outermost short element whose text is the same label.
+            if parent is not None and parent.tag in _LABEL_TAGS and index.size.get(parent, 0) == index.size[el]:
+                continue
+            found.append(el)
+    return found
+
+
+def _box_of(label: HtmlElement, index: TextIndex) -> HtmlElement:
+    """The box a label heads: climb while the parent adds nothing but links or a form."""
+    box = label
+    parent = box.getparent()
+    while parent is not None and parent.tag not in {"body", "html", "main"}:
+        extra_plain = index.plain(parent) - index.plain(box)
+        has_form = any(d.tag in _FORM_TAGS for d in parent.iterdescendants())
+        if extra_plain > (200 if has_form else 40) or index.prose_within(parent) > index.prose_within(box) + (200 if has_form else 0):
+            break
+        if parent.tag == "article" and index.prose_within(parent) > 0:
+            break
+        box = parent
+        parent = box.getparent()
+    return box
+
+
+def _drop_following_links(label: HtmlElement, index: TextIndex) -> int:
+    """Remove the link-only siblings right after a label (the headlines it introduces)."""
+    count = 0
+    sibling = label.getnext()
+    while sibling is not None:
+        nxt = sibling.getnext()
+        size = index.size.get(sibling, 0)
+        if size == 0 and not any(d.tag in _MEDIA_TAGS for d in sibling.iter()):
+            sibling = nxt
+            continue
+        if size and index.link_ratio(sibling) >= 0.8 and index.plain(sibling) <= 40:
+            remove(sibling)
+            count += 1
+            sibling = nxt
+            continue
+        break
+    return count
+
+
+def remove_labelled_boxes(root: HtmlElement, index: TextIndex, book: PhraseBook, removed: Counter[str]) -> None:
+    """Drop boxes headed by a noise label, and lines that are only a noise label."""
+    for el in _label_elements(root, index):
+        if el.getparent() is None or el.tag in {"body", "html"}:
+            continue
+        text = text_of(el)
+        category = book.label(text, BOX_CATEGORIES + LINE_CATEGORIES + ("comments", "most_read"))
+        if category is None:
+            continue
+        if category in BOX_CATEGORIES or category == "most_read":
+            box = _box_of(el, index)
+            if box is el:
+                _drop_following_links(el, index)
+            if box.getparent() is not None:
+                remove(box)
+                removed[f"box/{category}"] += 1
+            continue
+        if category == "comments":
+            box = _box_of(el, index)
+            if box.getparent() is not None:
+                remove(box)
+                removed["box/comments"] += 1
+            continue
+        remove(el)
+        removed[f"label/{category}"] += 1
+
+
+def remove_read_also_lines(root: HtmlElement, index: TextIndex, book: PhraseBook, removed: Counter[str]) -> None:
+    """Drop "اقرأ أيضاً: <headline>" lines: a read-also/related label followed by a link."""
+    for el in list(elements(root)):
+        if el.tag not in {"p", "div", "li", "span", "section", "aside", "dd", "blockquote"} or el.getparent() is None:
+            continue
+        size = index.size.get(el, 0)
+        if not size or size > READ_ALSO_LINE_MAX or index.links.get(el, 0) == 0:
+            continue
+        parent = el.getparent()
+        if parent is not None and parent.tag == el.tag and index.size.get(parent, 0) == size:
+            continue
+        if book.prefix(text_of(el), ("read_also", "related", "next_article")):
+            remove(el)
+            removed["line/read_also"] += 1
+
+
+def remove_headline_links(root: HtmlElement, index: TextIndex, removed: Counter[str]) -> None:
+    """Drop paragraphs and lists that are only headline links (related stories in the body)."""
+    for el in list(elements(root)):
+        if el.getparent() is None:
+            continue
+        if el.tag in {"ul", "ol"}:
+            items = [li for li in el if isinstance(li.tag, str) and li.tag == "li"]
+            if len(items) >= 2 and all(
+                index.size.get(li, 0) and index.link_ratio(li) >= 0.9 and len(text_of(li).split()) >= 3
+                for li in items
+            ) and index.size.get(el, 0) <= HEADLINE_MAX * len(items):
+                remove(el)
+                removed["headline_list"] += 1
+        elif el.tag == "p":
+            size = index.size.get(el, 0)
+            if 0 < size <= HEADLINE_MAX and index.link_ratio(el) >= 0.95 and len(text_of(el).split()) >= 3:
+                remove(el)
+                removed["headline_line"] += 1
+
+
+def remove_disclaimers(root: HtmlElement, index: TextIndex, book: PhraseBook, removed: Counter[str]) -> None:
+    """Drop short blocks that carry an aggregator or external-content disclaimer."""
+    for el in list(elements(root)):
+        if el.tag not in {"p", "div", "span", "small", "section"} or el.getparent() is None:
+            continue
+        size = index.size.get(el, 0)
+        if not 0 < size <= 400 or any(isinstance(c.tag, str) and c.tag in {"p", "div"} for c in el):
+            continue
+        if book.contains(text_of(el), ("aggregator_disclaimer",)):
+            remove(el)
+            removed["disclaimer"] += 1
+
+
+def remove_signup_prompts(root: HtmlElement, index: TextIndex, book: PhraseBook, removed: Counter[str]) -> None:
+    """Drop short blocks that ask the reader to sign up, subscribe or get the app."""
+    for el in list(elements(root)):
+        if el.tag not in {"p", "div", "section", "aside", "li"} or el.getparent() is None:
+            continue
+        size = index.size.get(el, 0)
+        if not 0 < size <= 300 or any(isinstance(c.tag, str) and c.tag in {"p", "div", "section"} for c in el):
+            continue
+        if book.contains(text_of(el), ("signup_prompt",)):
+            remove(el)
+            removed["signup"] += 1
+
+
+def remove_chrome(root: HtmlElement, index: TextIndex, removed: Counter[str]) -> None:
+    """Drop page chrome (nav, aside, footer, forms) that holds no article prose."""
+    for el in list(elements(root)):
+        if el.tag in CHROME_TAGS and el.getparent() is not None and index.prose_within(el) < 400:
+            if el.tag == "header" and any(d.tag == "h1" for d in el.iterdescendants()):
+                continue
+            remove(el)
+            removed[f"chrome/{el.tag}"] += 1
+
+
+def strip_heading_noise(root: HtmlElement, book: PhraseBook, removed: Counter[str]) -> None:
+    """Drop headings that are a noise label themselves ("الأكثر قراءة" left without a box)."""
+    for el in list(elements(root)):
+        if el.tag in HEADINGS and el.getparent() is not None:
+            text = text_of(el)
+            if len(text) <= LABEL_MAX and book.label(text, BOX_CATEGORIES + ("most_read", "comments", "tags_label")):
+                remove(el)
+                removed["heading_label"] += 1
