@@ -1,0 +1,137 @@
+"""Opening the store: a real server, the embedded default, and one-line errors."""
+
+from __future__ import annotations
+
+import os
+import socket
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pipelines.storage.compat import NX_27017, ServerQuirks
+from pipelines.storage.connect import open_store, preflight
+from pipelines.storage.errors import StoreUnavailableError
+from pipelines.storage.uri import mask_uri
+from tests.mongo_server import free_port
+
+EXTERNAL = bool(os.environ.get("NEWSCRAWL_MONGO_URI"))
+
+
+def _index_keys(info: Mapping[str, Any]) -> set[tuple[str, ...]]:
+    """Index key fields only: nx-27017 neither keeps names nor directions (DESIGN.md §3)."""
+    return {tuple(name for name, _ in index["key"]) for index in info.values()}
+
+
+def test_open_store_pings_and_creates_indexes(mongo_uri: str, db_name: str, tmp_path: Path) -> None:
+    store = open_store(mongo_uri, db_name, data_dir=tmp_path, embedded_port=free_port())
+    try:
+        assert store.embedded is False
+        assert store.server is None
+        assert store.uri == mask_uri(mongo_uri)
+        assert store.db.name == db_name
+        assert store.articles.name == "articles"
+        store.ensure_indexes()
+        store.ensure_indexes()  # idempotent
+        keys = _index_keys(store.articles.index_information())
+        assert {
+            ("_id",),
+            ("site", "published_at"),
+            ("language", "published_at"),
+            ("first_seen",),
+            ("fingerprint",),
+            ("cluster_id",),
+        } <= keys
+        assert ("started_at",) in _index_keys(store.crawl_runs.index_information())
+        if not EXTERNAL:
+            assert store.quirks == NX_27017
+        assert not (tmp_path / "mongo.pid").exists()  # no embedded server for a URI
+    finally:
+        store.close()
+
+
+def test_empty_uri_starts_the_embedded_server(tmp_path: Path) -> None:
+    port = free_port()
+    store = open_store("", "newscrawl", data_dir=tmp_path / "data", embedded_port=port)
+    try:
+        assert store.embedded is True
+        assert store.uri == f"mongodb://127.0.0.1:{port}/"
+        assert store.server is not None
+        assert store.server.running()
+        store.articles.insert_one({"_id": "x"})
+        assert (tmp_path / "data" / "mongo.pid").exists()
+        store.close()
+        # a second open reuses the running server and sees the data
+        again = open_store(None, "newscrawl", data_dir=tmp_path / "data", embedded_port=port)
+        assert again.articles.count_documents({}) == 1
+        assert again.server is not None
+        assert again.server.recorded_pid() == store.server.recorded_pid()
+        again.close()
+    finally:
+        assert store.server is not None
+        store.server.stop()
+
+
+def test_unreachable_uri_is_one_clear_line(tmp_path: Path) -> None:
+    port = free_port()  # nothing listens there
+    uri = f"mongodb://crawler:TopSecret99@127.0.0.1:{port}/?authSource=admin"
+    with pytest.raises(StoreUnavailableError) as caught:
+        open_store(uri, "news", data_dir=tmp_path, embedded_port=port, timeout_ms=300)
+    assert str(caught.value) == (
+        f"MongoDB unreachable at mongodb://crawler:****@127.0.0.1:{port}/?authSource=admin: "
+        "connection refused (set NEWSCRAWL_MONGO_URI or start the server)"
+    )
+
+
+def test_invalid_uri_is_one_clear_line(tmp_path: Path) -> None:
+    with pytest.raises(StoreUnavailableError) as caught:
+        open_store("mongodb://u:pa:ss99@db/", "news", data_dir=tmp_path, embedded_port=1)
+    message = str(caught.value)
+    assert message.startswith("MongoDB unreachable at mongodb://u:****@db/: ")
+    assert "pa:ss99" not in message
+    assert "\n" not in message
+
+
+def test_embedded_port_taken_is_a_store_error(tmp_path: Path) -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        port = listener.getsockname()[1]
+        with pytest.raises(StoreUnavailableError) as caught:
+            open_store("", "news", data_dir=tmp_path, embedded_port=port)
+    message = str(caught.value)
+    assert message.startswith(f"embedded MongoDB server at mongodb://127.0.0.1:{port}/ unavailable")
+    assert "NEWSCRAWL_EMBEDDED_PORT" in message
+    assert "\n" not in message
+
+
+def test_preflight(mongo_uri: str, db_name: str, tmp_path: Path) -> None:
+    settings = {
+        "NEWSCRAWL_MONGO_URI": mongo_uri,
+        "NEWSCRAWL_MONGO_DATABASE": db_name,
+        "NEWSCRAWL_DATA_DIR": str(tmp_path),
+    }
+    assert preflight(settings) == mask_uri(mongo_uri)
+    port = free_port()
+    with pytest.raises(StoreUnavailableError, match="connection refused"):
+        preflight(
+            {
+                **settings,
+                "NEWSCRAWL_MONGO_URI": f"mongodb://127.0.0.1:{port}/",
+                "NEWSCRAWL_MONGO_TIMEOUT_MS": "300",
+            }
+        )
+    with pytest.raises(StoreUnavailableError, match="NEWSCRAWL_MONGO_TIMEOUT_MS must be"):
+        preflight({**settings, "NEWSCRAWL_MONGO_TIMEOUT_MS": "soon"})
+
+
+def test_nx_quirk_is_added_only_when_a_date_is_set() -> None:
+    with_date = {"$set": {"a": datetime(2024, 1, 1, tzinfo=UTC)}, "$inc": {"n": 1}}
+    adapted = NX_27017.adapt_update(with_date)
+    assert adapted["$set"] == with_date["$set"]
+    assert adapted["$inc"] == {"n": 1}
+    assert list(adapted["$pull"]) == ["_newscrawl_keep_bson_dates"]
+    assert NX_27017.adapt_update({"$set": {"a": 1}}) == {"$set": {"a": 1}}
+    assert ServerQuirks().adapt_update(with_date) == with_date
