@@ -322,6 +322,7 @@ def manifest_entry(
         "http_status": 200,
         "content_type": content_type,
         "encoding": article.encoding,
+        "declared_charset": article.encoding,
         "discovered_by": [s for s in SOURCES if s in sources],
         "feed_url": feed_link(article) if article.feed != "none" else None,
         "section_pages": sorted(found.section_pages.get(article.path, set())),
