@@ -40,6 +40,16 @@ if [ ! -x "$VENV/bin/python" ]; then
   fi
 fi
 
+# Debian's Chromium renders the few sites that need JavaScript (scrapy-playwright drives it;
+# Playwright's own browser download is not used).
+if [ "${NEWSCRAWL_SKIP_CHROMIUM:-}" != "1" ] && [ ! -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" -eq 0 ]; then
+    apt_install chromium
+  else
+    echo "setup: Chromium is missing; JavaScript sites will not be rendered (install: sudo apt-get install -y chromium)" >&2
+  fi
+fi
+
 # Reinstall the Python packages only when the dependency list changed.
 stamp="$VENV/.newscrawl-installed"
 want=$(sha256sum pyproject.toml | cut -d' ' -f1)

@@ -96,10 +96,20 @@ class NewsSpider(Spider):
         self.crawler.stats.inc_value(f"newscrawl/spider/{key}", value)
 
     def _seed_for(self, url: str) -> Seed | None:
-        for seed in self.seeds.values():
-            if seed.owns(url):
+        """The seed an article URL belongs to: one whose article pattern matches, else an owner.
+
+        Several seeds can share a host (BBC Arabic, Persian and Urdu on www.bbc.com), so the
+        article pattern decides first.
+        """
+        owners = [seed for seed in self.seeds.values() if seed.owns(url)]
+        for seed in owners:
+            if seed.is_article_url(url):
                 return seed
-        return None
+        return owners[0] if owners else None
+
+    def _depth_limit(self, seed: Seed) -> int:
+        """Hops of listing links followed from section pages: the seed's own, else the setting."""
+        return seed.max_section_depth if seed.max_section_depth is not None else self.section_depth
 
     def _too_old(self, date: datetime | None) -> bool:
         if date is None or self.sitemap_max_age is None:
@@ -231,7 +241,7 @@ class NewsSpider(Spider):
             if seed.is_article_url(url):
                 if (request := self._article_request(url, seed, "section")) is not None:
                     yield request
-            elif depth < self.section_depth and seed.owns(url):
+            elif depth < self._depth_limit(seed) and seed.owns(url):
                 yield self._listing_request(url.split("#", 1)[0], seed, "section", depth + 1)
 
     def parse_article(self, response: Response, seed_id: str) -> Iterable[ArticleItem]:
