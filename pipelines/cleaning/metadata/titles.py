@@ -1,0 +1,213 @@
+"""The headline: the visible ``<h1>`` when it is the article's, else the cleaned meta title.
+
+Meta titles carry the site's name (" - اليوم السابع", "إيلاف - …", " | Reuters") and
+JSON-LD headlines are sometimes cut ("… خل..."), so the visible ``<h1>`` that matches
+them is preferred. An ``<h1>`` that matches no meta title is a logo or a section name
+unless there is nothing else.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import lxml.html
+
+from pipelines.cleaning.metadata.lexicon import squash
+from pipelines.cleaning.metadata.sources import PageSources, jsonld_text
+from pipelines.cleaning.normalize import fold
+
+#: Separators between a headline and the site name in a meta title.
+_SEPARATOR = re.compile(r"\s+[|\-–—•·»«/~]\s+|\s*[|｜]\s*|\s+::\s+|\s+[-–—]{2}\s+")
+_PREFIX_COLON = re.compile(r"^(?P<name>[^:：]{2,40})\s*[:：]\s+(?P<rest>.+)$")
+_TRUNCATED = re.compile(r"\s*(?:\.\.\.|…)\s*$")
+_WORD = re.compile(r"\w+")
+_HIDDEN_CLASS = re.compile(r"visually-hidden|sr-only|screen-reader|hidden", re.IGNORECASE)
+
+#: Two titles are the same headline when this share of their words agree.
+_SIMILAR = 0.6
+#: A cut-off JSON-LD headline must keep at least this many characters to vouch for an h1.
+_MIN_PREFIX = 15
+
+
+def element_text(element: lxml.html.HtmlElement, *, skip_hidden: bool = True) -> str:
+    """Visible text of ``element`` with whitespace collapsed.
+
+    Scripts, styles and buttons are left out, and with ``skip_hidden`` so are
+    screen-reader-only spans. Where two elements' words touch ("<span>Kicker</span><span>
+    Headline</span>"), a space is put between them.
+    """
+    parts: list[str] = []
+    _collect_text(element, parts, top=True, skip_hidden=skip_hidden)
+    return " ".join("".join(parts).split())
+
+
+def _append(parts: list[str], text: str, *, boundary: bool) -> None:
+    if boundary and parts and parts[-1] and text and parts[-1][-1].isalnum() and text[0].isalnum():
+        parts.append(" ")
+    parts.append(text)
+
+
+def _collect_text(
+    element: lxml.html.HtmlElement, parts: list[str], *, top: bool, skip_hidden: bool
+) -> None:
+    tag = element.tag
+    skip = not isinstance(tag, str) or tag in {"script", "style", "noscript", "button", "template"}
+    if not skip and skip_hidden and not top:
+        skip = bool(_HIDDEN_CLASS.search(element.get("class") or ""))
+    if not skip:
+        if element.text:
+            _append(parts, element.text, boundary=not top)
+        for child in element:
+            _collect_text(child, parts, top=False, skip_hidden=skip_hidden)
+    if not top and element.tail:
+        _append(parts, element.tail, boundary=True)
+
+
+def _has_text_children(element: lxml.html.HtmlElement) -> bool:
+    return any(
+        isinstance(child.tag, str) and (child.text_content() or "").strip() for child in element
+    )
+
+
+def _name_matches(segment: str, names: Sequence[str]) -> bool:
+    """Whether ``segment`` is one of the site's ``names`` (or a short form of one)."""
+    key = squash(segment)
+    if not key:
+        return False
+    for name in names:
+        other = squash(name)
+        if not other:
+            continue
+        if key == other:
+            return True
+        shorter, longer = sorted((key, other), key=len)
+        if len(shorter) >= 3 and shorter in longer and len(longer) <= 2 * len(shorter) + 6:
+            return True
+    return False
+
+
+def strip_site_name(title: str, site_names: Sequence[str]) -> str:
+    """``title`` without a leading or trailing site name ("Site - Title", "Title | Site").
+
+    ``site_names`` are the names the site goes by (og:site_name, JSON-LD publisher, the
+    host's main label). A segment is removed only when it matches one of them, so a
+    headline that merely contains " - " or ":" keeps all its words.
+    """
+    title = " ".join(title.split())
+    parts = _SEPARATOR.split(title)
+    separators = _SEPARATOR.findall(title)
+    while len(parts) > 1 and _name_matches(parts[-1], site_names):
+        parts.pop()
+        separators.pop()
+    while len(parts) > 1 and _name_matches(parts[0], site_names):
+        parts.pop(0)
+        separators.pop(0)
+    result = parts[0] + "".join(sep + part for sep, part in zip(separators, parts[1:], strict=True))
+    colon = _PREFIX_COLON.match(result)
+    if colon and _name_matches(colon["name"], site_names):
+        result = colon["rest"]
+    return result.strip()
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(fold(text))
+
+
+def similarity(first: str, second: str) -> float:
+    """Share of words two titles have in common (Dice coefficient on folded words)."""
+    a, b = set(_words(first)), set(_words(second))
+    if not a or not b:
+        return 0.0
+    return 2 * len(a & b) / (len(a) + len(b))
+
+
+def _vouches(meta_title: str, truncated: bool, h1: str) -> float:
+    if truncated:
+        prefix = " ".join(_words(meta_title)[:-1])
+        if len(prefix) >= _MIN_PREFIX and " ".join(_words(h1)).startswith(prefix):
+            return 1.0
+    return similarity(meta_title, h1)
+
+
+def meta_titles(sources: PageSources, site_names: Sequence[str]) -> list[tuple[str, bool]]:
+    """Cleaned meta titles in order of trust, each with "was cut off" flag."""
+    raw: list[str | None] = [sources.first_meta("og:title")]
+    for node in sources.articles():
+        raw.append(jsonld_text(node.get("headline")))
+        break
+    raw.append(sources.first_meta("twitter:title"))
+    raw.append(sources.first_meta("title", "dc.title", "headline"))
+    titles: list[tuple[str, bool]] = []
+    seen: set[str] = set()
+    for value in raw:
+        if not value:
+            continue
+        truncated = bool(_TRUNCATED.search(value))
+        cleaned = strip_site_name(_TRUNCATED.sub("", value), site_names)
+        key = fold(cleaned)
+        if not key or key in seen or _name_matches(cleaned, site_names):
+            continue
+        seen.add(key)
+        titles.append((cleaned, truncated))
+    return titles
+
+
+def choose_title(
+    tree: lxml.html.HtmlElement, sources: PageSources, site_names: Sequence[str]
+) -> tuple[str | None, lxml.html.HtmlElement | None]:
+    """The article's headline and the element that shows it (``None`` when not visible)."""
+    candidates = meta_titles(sources, site_names)
+    head_title = _document_title(tree)
+    if head_title:
+        cleaned = strip_site_name(head_title, site_names)
+        known = {fold(text) for text, _ in candidates}
+        if cleaned and not _name_matches(cleaned, site_names) and fold(cleaned) not in known:
+            candidates.append((cleaned, False))
+    headings = [
+        (element, text)
+        for element in tree.iter("h1")
+        if (text := element_text(element, skip_hidden=False))
+        and not _name_matches(text, site_names)
+    ]
+    best: tuple[float, lxml.html.HtmlElement, str] | None = None
+    for element, text in headings:
+        score = max((_vouches(meta, cut, text) for meta, cut in candidates), default=0.0)
+        if score >= _SIMILAR and (best is None or score > best[0]):
+            best = (score, element, text)
+    if best is not None:
+        _, element, text = best
+        if _has_text_children(element):
+            # A kicker and a headline in separate spans: the meta title knows how they join.
+            words = _words(text)
+            for meta, cut in candidates:
+                if not cut and _words(meta) == words and len(meta) > len(text):
+                    return meta, element
+        return text, element
+    whole = [(text, cut) for text, cut in candidates if not cut]
+    fallback = _fallback_headline(headings)
+    if whole:
+        return whole[0][0], fallback[0] if fallback else None
+    if fallback:
+        return fallback[1], fallback[0]
+    if candidates:
+        return candidates[0][0], None
+    return None, None
+
+
+def _fallback_headline(
+    headings: list[tuple[lxml.html.HtmlElement, str]],
+) -> tuple[lxml.html.HtmlElement, str] | None:
+    for element, text in headings:
+        if any(a.tag in {"article", "main"} for a in element.iterancestors()):
+            return element, text
+    return headings[0] if headings else None
+
+
+def _document_title(tree: lxml.html.HtmlElement) -> str | None:
+    head = tree.find("head")
+    for element in head.iter("title") if head is not None else ():
+        text = " ".join((element.text_content() or "").split())
+        if text:
+            return text
+    return None
