@@ -2,7 +2,7 @@
 
 A byline is cleaned of its prefix ("كتب-", "بقلم", "By", "نویسنده،"), of a dateline
 ("بغداد: …"), split into names ("X و Y", "X and Y", commas), and every name that is an
-agency, a desk or the site itself is dropped (lists in ``data/``). Organizations in
+agency, a desk or the site itself is dropped (lists in ``author_*.txt``). Organizations in
 JSON-LD are never authors.
 """
 

@@ -1,4 +1,4 @@
-"""The word lists of the metadata extractor, loaded once from ``data/``.
+"""The word lists of the metadata extractor, loaded once from the files beside this module.
 
 The lists live in plain text and TOML files so that a new agency, byline prefix or month
 spelling is a one-line change that needs no code. Everything is folded with
@@ -18,7 +18,7 @@ from pipelines.cleaning.normalize import fold
 #: Calendars known to the date parser, as named in ``months.toml``.
 CALENDARS = ("gregorian", "hijri", "solar_hijri")
 
-_DATA = resources.files("pipelines.cleaning.metadata") / "data"
+_DATA = resources.files("pipelines.cleaning.metadata")
 
 
 def _read_lines(name: str) -> list[str]:
