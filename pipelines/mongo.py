@@ -9,9 +9,15 @@ time, in order (a later version of an article never lands before an earlier one)
 the item that completes a batch waits for that write: when MongoDB is slow the pipeline
 slows the crawl down instead of buffering without bound.
 
+When MongoDB goes away during a crawl, batches go to the local spool
+(``NEWSCRAWL_SPOOL_DIR``) after the retries; the spool is replayed when the crawl ends
+if MongoDB is back, else at the start of the next crawl.
+
 Stats: ``newscrawl/mongo/inserted``, ``…/updated``, ``…/unchanged``, ``…/errors``,
-``…/spooled``, ``…/retries``, ``…/batches``, ``…/invalid`` (items without url/site) and
-``newscrawl/mongo/uri`` (masked, never a password).
+``…/spooled``, ``…/retries``, ``…/batches``, ``…/invalid`` (items without url/site),
+``…/replayed`` and ``…/replay_skipped`` (spool replay), ``newscrawl/mongo/run_id`` and
+``newscrawl/mongo/uri`` (masked, never a password). Each crawl also leaves a document in
+the ``crawl_runs`` collection.
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
+from pymongo.errors import PyMongoError
+from scrapy import signals
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.asyncio import create_looping_call, run_in_thread
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
@@ -29,11 +37,12 @@ from twisted.internet.defer import Deferred, DeferredLock
 from pipelines.storage.config import StoreConfig, setting_enabled
 from pipelines.storage.connect import Store, open_store_from_config
 from pipelines.storage.documents import DocumentError, Upsert, to_document
+from pipelines.storage.runs import finish_run, start_run
+from pipelines.storage.spool import ReplayResult, Spool, replay
 from pipelines.storage.writer import BatchWriter, FlushResult, RetryPolicy
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
-    from scrapy.statscollectors import StatsCollector
     from scrapy.utils.asyncio import AsyncioLoopingCall
     from twisted.internet.task import LoopingCall
 
@@ -46,16 +55,21 @@ class MongoPipeline:
     """Upsert every article item into the ``articles`` collection in batches.
 
     Opening the spider opens the store (starting the embedded server when no URI is
-    set) and creates the indexes; a store that cannot be reached raises
+    set), creates the indexes, replays a spool left by an earlier crawl and records the
+    run in ``crawl_runs``. A store that cannot be reached raises
     :class:`~pipelines.storage.errors.StoreUnavailableError`, which stops the crawl
     before any page is fetched.
     """
 
-    def __init__(self, config: StoreConfig, stats: StatsCollector) -> None:
+    def __init__(self, config: StoreConfig, crawler: Crawler) -> None:
+        assert crawler.stats is not None
         self.config = config
-        self.stats = stats
+        self.crawler = crawler
+        self.stats = crawler.stats
         self.store: Store | None = None
         self.writer: BatchWriter | None = None
+        self.spool: Spool | None = None
+        self.run_id: str | None = None
         self._lock = DeferredLock()
         self._timer: AsyncioLoopingCall | LoopingCall | None = None
         self._background: set[Deferred[None]] = set()
@@ -65,19 +79,22 @@ class MongoPipeline:
         settings = crawler.settings
         if not setting_enabled(settings, "NEWSCRAWL_MONGO_ENABLED", True):
             raise NotConfigured("MongoDB storage is off: set NEWSCRAWL_MONGO_ENABLED = True")
-        assert crawler.stats is not None
-        return cls(StoreConfig.from_settings(settings), crawler.stats)
+        pipeline = cls(StoreConfig.from_settings(settings), crawler)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
 
     # --- lifecycle ---------------------------------------------------------------------
     async def open_spider(self, spider: Any = None) -> None:
         store = await run_in_thread(self._open_store)
         self.store = store
+        self.spool = Spool(self.config.spool_dir) if self.config.spool_enabled else None
         self.writer = BatchWriter(
             store.articles,
             self.config.batch_size,
             self.config.flush_seconds,
             quirks=store.quirks,
             retry=RetryPolicy(retries=self.config.retries),
+            spool=self.spool,
         )
         self.stats.set_value(f"{PREFIX}/uri", store.uri)
         logger.info(
@@ -86,6 +103,11 @@ class MongoPipeline:
             self.config.database,
             " (embedded server)" if store.embedded else "",
         )
+        if self.spool is not None and self.spool.files():
+            self._record_replay(await run_in_thread(self._replay))
+        self.run_id = await run_in_thread(self._start_run)
+        if self.run_id is not None:
+            self.stats.set_value(f"{PREFIX}/run_id", self.run_id)
         if self.config.flush_seconds > 0:
             self._timer = create_looping_call(self._on_timer)
             self._timer.start(max(self.config.flush_seconds / 2, 0.05), now=False)
@@ -109,6 +131,10 @@ class MongoPipeline:
             await maybe_deferred_to_future(pending)
         while (batch := self.writer.take(force=True)) is not None:
             await self._write(batch)
+        if self.spool is not None:
+            self.spool.close()
+            if self.writer.totals.spooled:
+                self._record_replay(await run_in_thread(self._replay))
         totals = self.writer.totals
         logger.info(
             "Stored %d new, %d updated, %d unchanged articles in %s (%d errors, %d spooled)",
@@ -119,7 +145,15 @@ class MongoPipeline:
             totals.errors,
             totals.spooled,
         )
-        self.store.close()
+
+    async def spider_closed(self, spider: Any, reason: str) -> None:
+        """Complete the ``crawl_runs`` document (final stats) and close the client."""
+        store = self.store
+        if store is None:
+            return
+        await run_in_thread(self._finish_run, reason)
+        store.close()
+        self.store = None
 
     # --- items -------------------------------------------------------------------------
     async def process_item(self, item: Any, spider: Any = None) -> Any:
@@ -173,9 +207,78 @@ class MongoPipeline:
 
         pending.addBoth(forget)
 
+    # --- spool and crawl runs (worker thread) -------------------------------------------
+    def _replay(self) -> ReplayResult:
+        assert self.store is not None
+        writer = BatchWriter(
+            self.store.articles,
+            self.config.batch_size,
+            quirks=self.store.quirks,
+            retry=RetryPolicy(retries=1),
+        )
+        return replay(self.config.spool_dir, writer)
+
+    def _record_replay(self, result: ReplayResult) -> None:
+        if result.written:
+            self.stats.inc_value(f"{PREFIX}/replayed", result.written)
+        if result.skipped:
+            self.stats.inc_value(f"{PREFIX}/replay_skipped", result.skipped)
+        if result.errors or result.damaged:
+            self.stats.inc_value(f"{PREFIX}/errors", result.errors + result.damaged)
+
+    def _start_run(self) -> str | None:
+        assert self.store is not None
+        spider = self.crawler.spider
+        try:
+            return start_run(
+                self.store.crawl_runs,
+                spider=getattr(spider, "name", "?"),
+                started_at=datetime.now(UTC),
+                store_uri=self.store.uri,
+                arguments=_spider_arguments(spider),
+            )
+        except PyMongoError as exc:
+            logger.warning("Could not record the crawl in crawl_runs: %s", exc)
+            return None
+
+    def _finish_run(self, reason: str) -> None:
+        if self.store is None or self.run_id is None or self.writer is None:
+            return
+        totals = self.writer.totals
+        try:
+            finish_run(
+                self.store.crawl_runs,
+                self.run_id,
+                finished_at=datetime.now(UTC),
+                reason=reason,
+                store={
+                    "inserted": totals.inserted,
+                    "updated": totals.updated,
+                    "unchanged": totals.unchanged,
+                    "errors": totals.errors,
+                    "spooled": totals.spooled,
+                },
+                stats=self.stats.get_stats(),
+                quirks=self.store.quirks,
+            )
+        except PyMongoError as exc:
+            logger.warning("Could not complete crawl run %s in crawl_runs: %s", self.run_id, exc)
+
 
 def _seen_at(fetched_at: Any) -> datetime:
     """When the page was fetched (an aware datetime), else now."""
     if isinstance(fetched_at, datetime) and fetched_at.utcoffset() is not None:
         return fetched_at
     return datetime.now(UTC)
+
+
+def _spider_arguments(spider: Any) -> dict[str, str]:
+    """The crawl's ``-a site=…``/``-a url=…`` arguments, as the spider kept them."""
+    arguments = {}
+    for name in ("site", "url"):
+        value = getattr(spider, f"{name}_arg", None) or getattr(spider, name, None)
+        if isinstance(value, list | tuple):
+            value = ",".join(str(part) for part in value)
+        if isinstance(value, str) and value:
+            arguments[name] = value
+    return arguments

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import textwrap
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +23,8 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.test import get_crawler
 
 from pipelines.mongo import MongoPipeline
-from pipelines.storage.documents import article_id
+from pipelines.storage.documents import article_id, to_document
+from pipelines.storage.spool import Spool
 from pipelines.storage.uri import mask_uri
 from tests.mongo_server import free_port
 
@@ -81,7 +83,12 @@ class Run:
     tmp: Path
 
     def mongo(self) -> dict[str, Any]:
-        return {k: v for k, v in self.stats.items() if k.startswith("newscrawl/mongo/")}
+        """The ``newscrawl/mongo/`` stats without the run id (it differs every run)."""
+        return {
+            k: v
+            for k, v in self.stats.items()
+            if k.startswith("newscrawl/mongo/") and k != "newscrawl/mongo/run_id"
+        }
 
 
 def run_spider(tmp: Path, uri: str, database: str, articles: int, **env: str) -> Run:
@@ -129,6 +136,16 @@ def test_crawl_stores_articles_and_a_second_crawl_adds_none(
         "newscrawl/mongo/batches": 3,
     }
     assert db.articles.count_documents({}) == 25
+    run = db.crawl_runs.find_one({"_id": first.stats["newscrawl/mongo/run_id"]})
+    assert run is not None
+    assert (run["spider"], run["status"], run["finish_reason"]) == (
+        "store_test",
+        "finished",
+        "finished",
+    )
+    assert run["store"] == {"inserted": 25, "updated": 0, "unchanged": 0, "errors": 0, "spooled": 0}
+    assert run["stats"]["newscrawl/mongo/inserted"] == 25
+    assert run["finished_at"] >= run["started_at"]
     doc = db.articles.find_one({"_id": article_id("https://news.example/ar/7")})
     assert doc is not None
     assert doc["title"] == "خبر 7"
@@ -148,6 +165,33 @@ def test_crawl_stores_articles_and_a_second_crawl_adds_none(
     assert again["fetch_count"] == 2
     assert again["first_seen"] == doc["first_seen"]
     assert again["last_seen"] > doc["last_seen"]
+    assert db.crawl_runs.count_documents({"status": "finished"}) == 2
+
+
+def test_a_spool_left_by_an_earlier_crawl_is_replayed_at_the_start(
+    mongo_uri: str, db_name: str, db: Database[dict[str, Any]], tmp_path: Path
+) -> None:
+    spool = Spool(tmp_path / "spool")
+    earlier = datetime(2024, 5, 1, 6, 0, tzinfo=UTC)
+    spool.append(
+        [
+            to_document({"url": f"https://old.example/{n}", "site": "old"}, earlier)
+            for n in range(5)
+        ],
+        "AutoReconnect: connection refused",
+    )
+    spool.close()
+    run = run_spider(tmp_path, mongo_uri, db_name, 3, NEWSCRAWL_SPOOL_DIR=str(tmp_path / "spool"))
+    assert run.returncode == 0, run.output
+    assert run.mongo() == {
+        "newscrawl/mongo/uri": mask_uri(mongo_uri),
+        "newscrawl/mongo/replayed": 5,
+        "newscrawl/mongo/inserted": 3,
+        "newscrawl/mongo/batches": 1,
+    }
+    assert spool.files() == []
+    assert db.articles.count_documents({"site": "old"}) == 5
+    assert db.articles.count_documents({}) == 8
 
 
 def test_a_slow_trickle_is_written_after_flush_seconds(

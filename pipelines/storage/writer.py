@@ -79,6 +79,7 @@ class FlushResult:
     ``unchanged``: existing documents with the same content (only ``last_seen`` and
     ``fetch_count`` moved). ``errors``: articles not stored (per-document errors, or a
     failed batch without a spool). ``spooled``: articles saved to the spool file.
+    ``failed``: why the whole batch was not written, else ``None``.
     """
 
     inserted: int = 0
@@ -88,6 +89,7 @@ class FlushResult:
     spooled: int = 0
     attempts: int = 0
     seconds: float = 0.0
+    failed: str | None = None
 
     @property
     def stored(self) -> int:
@@ -133,6 +135,9 @@ class BatchWriter:
     :meth:`add`/:meth:`take`; a caller with a timer calls :meth:`take` periodically).
     ``quirks``: server differences (detected on the first write when not given).
     ``retry``: the policy for transient errors; ``spool``: where failed batches go.
+    ``cooldown``: after a batch went to the spool because MongoDB was unreachable, later
+    batches go straight to the spool for this many seconds instead of each waiting
+    through the retries (only with a spool; without one every batch is tried).
     """
 
     def __init__(
@@ -144,6 +149,7 @@ class BatchWriter:
         quirks: ServerQuirks | None = None,
         retry: RetryPolicy | None = None,
         spool: BatchSink | None = None,
+        cooldown: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -154,7 +160,9 @@ class BatchWriter:
         self.flush_seconds = flush_seconds
         self.retry = retry or RetryPolicy()
         self.spool = spool
+        self.cooldown = cooldown
         self.totals = WriteTotals()
+        self._down_until: float | None = None
         self._quirks = quirks
         self._clock = clock
         self._sleep = sleep
@@ -223,6 +231,13 @@ class BatchWriter:
         return result
 
     def _write_batch(self, batch: Sequence[Upsert], result: FlushResult) -> None:
+        if self._down_until is not None and self.spool is not None:
+            cooling = self._clock() < self._down_until
+            if cooling:
+                reason = "MongoDB unavailable, waiting before the next try"
+                self._give_up(batch, reason, result, quiet=True)
+                return
+            self._down_until = None
         attempt = 0
         while True:
             result.attempts = attempt + 1
@@ -244,7 +259,9 @@ class BatchWriter:
                     self._sleep(wait)
                     attempt += 1
                     continue
-                self._give_up(batch, exc, result)
+                if is_transient(exc):
+                    self._down_until = self._clock() + self.cooldown
+                self._give_up(batch, f"{exc.__class__.__name__}: {_short(exc)}", result, exc)
                 return
         self._count(batch, outcome, result)
 
@@ -292,8 +309,16 @@ class BatchWriter:
                 result.updated += 1
             known[doc_id] = new_hash
 
-    def _give_up(self, batch: Sequence[Upsert], exc: Exception, result: FlushResult) -> None:
-        reason = f"{exc.__class__.__name__}: {_short(exc)}"
+    def _give_up(
+        self,
+        batch: Sequence[Upsert],
+        reason: str,
+        result: FlushResult,
+        exc: Exception | None = None,
+        *,
+        quiet: bool = False,
+    ) -> None:
+        result.failed = reason
         if self.spool is not None and not isinstance(exc, BSONError):
             try:
                 self.spool.append(batch, reason)
@@ -307,7 +332,12 @@ class BatchWriter:
                 result.errors += len(batch)
                 return
             result.spooled += len(batch)
-            logger.error("MongoDB unavailable (%s): %d articles spooled", reason, len(batch))
+            logger.log(
+                logging.INFO if quiet else logging.ERROR,
+                "Could not write %d articles to MongoDB (%s); spooled them for a later replay",
+                len(batch),
+                reason,
+            )
             return
         result.errors += len(batch)
         logger.error("Could not store %d articles in MongoDB: %s", len(batch), reason)
