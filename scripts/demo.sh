@@ -28,6 +28,8 @@ else
   echo "demo: serving the demo site on http://127.0.0.1:$PORT/"
 fi
 
-"$BIN/scrapy" crawl news -a site=newscrawl_demo -s LOG_LEVEL=WARNING
+# The demo site is local, so the politeness delays that protect real sites are turned off.
+"$BIN/scrapy" crawl news -a site=newscrawl_demo -s LOG_LEVEL=WARNING \
+  -s AUTOTHROTTLE_ENABLED=False -s DOWNLOAD_DELAY=0
 echo
 "$BIN/scrapy" articles --site newscrawl_demo

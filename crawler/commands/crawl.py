@@ -25,6 +25,8 @@ EXIT_CONFIG = 2
 class Command(ScrapyCrawlCommand):
     """Run a spider of the project, after checking the store and the seeds."""
 
+    last_crawler: Crawler | None = None
+
     def short_desc(self) -> str:
         return "Run a spider (checks the MongoDB store and the seeds first)"
 
@@ -49,7 +51,7 @@ class Command(ScrapyCrawlCommand):
                 self.exitcode = EXIT_CONFIG
                 return
             print(f"newscrawl: storing into {uri}", file=sys.stderr)
-        self.last_crawler: Crawler | None = None
+        self.last_crawler = None
         super().run(args, opts)
         crawler = self.last_crawler
         if crawler is not None and crawler.stats is not None:

@@ -21,6 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.response import get_base_url
@@ -149,7 +150,9 @@ class NewsSpider(Spider):
     async def start(self) -> AsyncIterator[Any]:
         """Requests for the given URLs, or for every source of every selected seed."""
         if not self.seeds:
-            logger.warning("No seed to crawl (NEWSCRAWL_SEEDS=%s)", self.settings.get("NEWSCRAWL_SEEDS"))
+            logger.warning(
+                "No seed to crawl (NEWSCRAWL_SEEDS=%s)", self.settings.get("NEWSCRAWL_SEEDS")
+            )
         if self.url_arg:
             for url in self.url_arg:
                 seed = self._seed_for(url)
@@ -267,16 +270,22 @@ class NewsSpider(Spider):
         """Count every failed request by kind, so a crawl whose requests fail is visible."""
         request = getattr(failure, "request", None)
         kind = request.meta.get("newscrawl_kind", "request") if request is not None else "request"
-        if failure.check(HttpError):
-            status = failure.value.response.status
-            reason = f"http_{status}"
-        elif failure.check(TimeoutError, TCPTimedOutError):
+        error = failure.value
+        if isinstance(error, IgnoreRequest):
+            # Not a failure: robots.txt (or another policy) said not to fetch it.
+            reason = "robots_txt" if "robots" in str(error).lower() else "ignored"
+            self._count(f"skipped/{reason}")
+            logger.debug("Not fetched %s: %s", request.url if request else "?", error)
+            return
+        if isinstance(error, HttpError):
+            reason = f"http_{error.response.status}"
+        elif isinstance(error, TimeoutError | TCPTimedOutError):
             reason = "timeout"
-        elif failure.check(DNSLookupError):
+        elif isinstance(error, DNSLookupError):
             reason = "dns"
-        elif failure.check(ConnectionRefusedError):
+        elif isinstance(error, ConnectionRefusedError):
             reason = "connection_refused"
         else:
-            reason = type(failure.value).__name__
+            reason = type(error).__name__
         self._count(f"errors/{kind}/{reason}")
         logger.info("Failed %s %s: %s", kind, request.url if request else "?", reason)
