@@ -10,9 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pymongo.errors import OperationFailure, ServerSelectionTimeoutError
 
 from pipelines.storage.compat import NX_27017, ServerQuirks
-from pipelines.storage.connect import open_store, preflight
+from pipelines.storage.connect import describe_error, open_store, preflight, unavailable
 from pipelines.storage.errors import StoreUnavailableError
 from pipelines.storage.uri import mask_uri
 from tests.mongo_server import free_port
@@ -135,3 +136,36 @@ def test_nx_quirk_is_added_only_when_a_date_is_set() -> None:
     assert list(adapted["$pull"]) == ["_newscrawl_keep_bson_dates"]
     assert NX_27017.adapt_update({"$set": {"a": 1}}) == {"$set": {"a": 1}}
     assert ServerQuirks().adapt_update(with_date) == with_date
+
+
+@pytest.mark.parametrize(
+    ("error", "cause"),
+    [
+        (OperationFailure("Authentication failed.", code=18), "authentication failed"),
+        (OperationFailure("not authorized on news", code=13), "not authorized"),
+        (
+            ServerSelectionTimeoutError(
+                "db:27017: timed out (configured timeouts: connectTimeoutMS: 300.0ms), "
+                "Timeout: 0.3s, Topology Description: <TopologyDescription …>"
+            ),
+            "no answer within 300 ms",
+        ),
+        (
+            ServerSelectionTimeoutError(
+                "db:27017: [Errno -3] Temporary failure in name resolution, Timeout: 0.3s"
+            ),
+            "host name not found",
+        ),
+        (ServerSelectionTimeoutError("db:27017: weird\nthing, Timeout: 0.3s"), "weird thing"),
+    ],
+)
+def test_describe_error(error: Exception, cause: str) -> None:
+    assert describe_error(error, "mongodb://u:pw1234@db:27017/", 300).startswith(cause)
+
+
+def test_auth_failure_points_at_the_uri_setting() -> None:
+    error = unavailable("mongodb://u:pw1234@db/", OperationFailure("Auth", code=18), 300)
+    assert str(error) == (
+        "MongoDB unreachable at mongodb://u:****@db/: authentication failed "
+        "(check the user name, password and authSource in NEWSCRAWL_MONGO_URI)"
+    )

@@ -50,7 +50,7 @@ def describe_error(exc: BaseException, uri: str, timeout_ms: int) -> str:
     text = str(exc)
     if isinstance(exc, OperationFailure):
         if exc.code == 18:
-            return "authentication failed (check the user name, password and authSource)"
+            return "authentication failed"
         if exc.code == 13:
             return "not authorized (the user lacks a role on this database)"
     if isinstance(exc, ConfigurationError) and "DNS" in text:
@@ -76,10 +76,14 @@ def describe_error(exc: BaseException, uri: str, timeout_ms: int) -> str:
 
 def unavailable(uri: str, exc: BaseException, timeout_ms: int) -> StoreUnavailableError:
     """Build the one-line error for ``uri`` failing with ``exc``."""
-    fix_the_uri = isinstance(exc, ConfigurationError) or (
-        isinstance(exc, OperationFailure) and exc.code in (13, 18)
-    )
-    hint = "check NEWSCRAWL_MONGO_URI" if fix_the_uri else _HINT
+    if isinstance(exc, OperationFailure) and exc.code == 18:
+        hint = "check the user name, password and authSource in NEWSCRAWL_MONGO_URI"
+    elif isinstance(exc, ConfigurationError) or (
+        isinstance(exc, OperationFailure) and exc.code == 13
+    ):
+        hint = "check NEWSCRAWL_MONGO_URI"
+    else:
+        hint = _HINT
     return StoreUnavailableError(
         f"MongoDB unreachable at {mask_uri(uri)}: {describe_error(exc, uri, timeout_ms)} ({hint})"
     )
