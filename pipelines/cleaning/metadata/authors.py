@@ -36,6 +36,97 @@ _AUTHOR_HREF = re.compile(
     re.IGNORECASE,
 )
 _SPLIT = re.compile(r"\s*(?:[,،;؛&/|]|\s(?:و|and|und|y|et|e|en|og|ve|и)\s)\s*", re.IGNORECASE)
+_DASH = re.compile(r"\s+[-–—]\s+")
+#: A number that is not part of a word ("فرانس24" keeps its digits).
+_DATE_START = re.compile(r"(?<![^\W\d_])\d")
+_ATTACHED_WA = re.compile(r"\sو(?=[^\W\d_])")
+#: Given names that begin with "و", so "محمد وليد" stays one name.
+_WA_NAMES = frozenset(
+    fold(name)
+    for name in (
+        "وليد",
+        "وائل",
+        "وفاء",
+        "وسام",
+        "وعد",
+        "وجدي",
+        "وهبة",
+        "وداد",
+        "وحيد",
+        "وديع",
+        "ولاء",
+        "وصفي",
+        "وهيب",
+        "وضاح",
+        "ورد",
+        "وردة",
+        "وجيه",
+        "وفيق",
+        "وهاد",
+        "وئام",
+        "وجدان",
+        "وسيم",
+        "وسيلة",
+        "ولید",
+        "وحید",
+    )
+)
+#: Words that may stand between a name and the date after it in a byline.
+_TRAILING_JUNK = frozenset(
+    fold(word)
+    for word in (
+        "الأحد",
+        "الإثنين",
+        "الاثنين",
+        "الثلاثاء",
+        "الأربعاء",
+        "الخميس",
+        "الجمعة",
+        "السبت",
+        "شنبه",
+        "یکشنبه",
+        "دوشنبه",
+        "سه‌شنبه",
+        "چهارشنبه",
+        "پنجشنبه",
+        "پنج‌شنبه",
+        "جمعه",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "mon",
+        "tue",
+        "wed",
+        "thu",
+        "fri",
+        "sat",
+        "sun",
+        "نشر",
+        "نشرت",
+        "نشر في",
+        "في",
+        "بتاريخ",
+        "تاريخ",
+        "تاريخ النشر",
+        "اخر تحديث",
+        "تحديث",
+        "منذ",
+        "قبل",
+        "الساعة",
+        "published",
+        "posted",
+        "updated",
+        "on",
+        "at",
+        "le",
+        "am",
+    )
+)
+_JUNK_PUNCT = " :：،,|-–—•·()"
 _DATELINE = re.compile(r"^[^:：]{2,30}[:：]\s*(?P<rest>\S.*)$")
 _EDGE = re.compile(r"^[\s:：،,\-–—|.(]+|[\s:：،,\-–—|.)]+$")
 _NOT_NAME = re.compile(r"https?://|www\.|@|\d|[<>{}=#]")
@@ -93,16 +184,70 @@ def clean_byline(text: str, site_names: Sequence[str] = ()) -> list[str]:
     text = " ".join(text.split())
     if not text or len(text) > _MAX_BYLINE or _is_role_line(text):
         return []
-    text = _strip_prefix(_EDGE.sub("", text))
+    text = _strip_prefix(_EDGE.sub("", _before_date(text)))
     dateline = _DATELINE.match(text)
     if dateline:
         text = _strip_prefix(dateline["rest"])
     names: list[str] = []
-    for part in _SPLIT.split(text):
-        name = _EDGE.sub("", _strip_prefix(_EDGE.sub("", part)))
-        if name and is_person_name(name, site_names):
-            names.append(name)
+    for part in _split_names(text):
+        segments = [_EDGE.sub("", _strip_prefix(_EDGE.sub("", s))) for s in _DASH.split(part)]
+        segments = [segment for segment in segments if segment]
+        for segment in segments:
+            if len(segments) > 1 and len(segment.split()) < 2:
+                continue  # "أحمد علي - القاهرة": a city or desk after the name
+            name = _person_part(segment, site_names)
+            if name:
+                names.append(name)
     return _unique(names)
+
+
+def _before_date(text: str) -> str:
+    """``text`` up to a date or time that follows the name ("أحمد علي الخميس، 14 مارس")."""
+    match = _DATE_START.search(text)
+    cut = match.start() if match else -1
+    if cut <= 0:
+        return text
+    words = text[:cut].split()
+    while words and fold(words[-1]).strip(_JUNK_PUNCT) in _TRAILING_JUNK | {""}:
+        words.pop()
+    return " ".join(words)
+
+
+def _split_names(text: str) -> list[str]:
+    """Split a byline into names at commas, "and", " و " and an attached "و" between names."""
+    parts: list[str] = []
+    for part in _SPLIT.split(text):
+        parts.extend(_split_attached_wa(part))
+    return parts
+
+
+def _split_attached_wa(part: str) -> list[str]:
+    """Split "أحمد محمد وسارة علي" but not "محمد وليد" or "أحمد وليد حسن".
+
+    Arabic writes "and" joined to the next word. A split is made only where both sides
+    have at least two words and the joined word is not a name that starts with "و".
+    """
+    for match in _ATTACHED_WA.finditer(part):
+        left, right = part[: match.start()].strip(), part[match.end() :].strip()
+        next_word = "و" + right.split()[0] if right else ""
+        if len(left.split()) >= 2 and len(right.split()) >= 2 and fold(next_word) not in _WA_NAMES:
+            return [left, *_split_attached_wa(right)]
+    return [part]
+
+
+def _person_part(segment: str, site_names: Sequence[str]) -> str | None:
+    """``segment`` if it is a person; or the name before a trailing credit ("X Reuters")."""
+    if is_person_name(segment, site_names):
+        return segment
+    words = segment.split()
+    for size in (1, 2, 3):
+        if len(words) - size < 2:
+            break
+        tail = " ".join(words[-size:])
+        if non_person_pattern().fullmatch(fold(tail)) or squash(tail) in non_person_keys():
+            rest = _EDGE.sub("", " ".join(words[:-size]))
+            return rest if is_person_name(rest, site_names) else None
+    return None
 
 
 def _unique(names: Iterable[str]) -> list[str]:

@@ -24,6 +24,14 @@ _TRUNCATED = re.compile(r"\s*(?:\.\.\.|…)\s*$")
 _WORD = re.compile(r"\w+")
 _HIDDEN_CLASS = re.compile(r"visually-hidden|sr-only|screen-reader|hidden", re.IGNORECASE)
 
+_CHROME_CLASS = re.compile(
+    r"\b(?:menu|nav|navbar|sidebar|widget|related|popular|footer|teaser|ticker)", re.IGNORECASE
+)
+_HEADLINE_CLASS = re.compile(r"title|headline|heading|\bhed\b", re.IGNORECASE)
+#: A visible headline has at least this many words (section names have fewer).
+_MIN_HEADLINE_WORDS = 3
+#: A trailing " | …" segment this short is the site's name even when it is not known.
+_MAX_SUFFIX_WORDS = 4
 #: Two titles are the same headline when this share of their words agree.
 _SIMILAR = 0.6
 #: A cut-off JSON-LD headline must keep at least this many characters to vouch for an h1.
@@ -107,7 +115,17 @@ def strip_site_name(title: str, site_names: Sequence[str]) -> str:
     colon = _PREFIX_COLON.match(result)
     if colon and _name_matches(colon["name"], site_names):
         result = colon["rest"]
+    elif result == title:
+        result = _strip_unknown_suffix(result)
     return result.strip()
+
+
+def _strip_unknown_suffix(title: str) -> str:
+    """Drop a short last " | …" segment: pipes separate a headline from the site's name."""
+    head, sep, tail = title.rpartition(" | ")
+    if sep and len(tail.split()) <= _MAX_SUFFIX_WORDS and len(head.split()) >= _MIN_HEADLINE_WORDS:
+        return head
+    return title
 
 
 def _words(text: str) -> list[str]:
@@ -156,7 +174,11 @@ def meta_titles(sources: PageSources, site_names: Sequence[str]) -> list[tuple[s
 def choose_title(
     tree: lxml.html.HtmlElement, sources: PageSources, site_names: Sequence[str]
 ) -> tuple[str | None, lxml.html.HtmlElement | None]:
-    """The article's headline and the element that shows it (``None`` when not visible)."""
+    """The article's headline and the element that shows it (``None`` when not visible).
+
+    In order: the ``<h1>`` that a meta title vouches for; an ``<h1>`` that looks like an
+    article headline; the first whole meta title; any ``<h1>``; a cut-off meta title.
+    """
     candidates = meta_titles(sources, site_names)
     head_title = _document_title(tree)
     if head_title:
@@ -170,38 +192,73 @@ def choose_title(
         if (text := element_text(element, skip_hidden=False))
         and not _name_matches(text, site_names)
     ]
+    matched = _vouched_heading(headings, candidates)
+    if matched is not None:
+        return matched
+    fallback = _fallback_headline(headings)
+    if fallback and _headline_like(*fallback):
+        # The editors' visible headline, when meta titles carry an SEO variant.
+        return fallback[1], fallback[0]
+    whole = [text for text, cut in candidates if not cut]
+    element = fallback[0] if fallback else None
+    if whole:
+        return whole[0], element
+    if fallback:
+        return fallback[1], element
+    return (candidates[0][0] if candidates else None), None
+
+
+def _vouched_heading(
+    headings: list[tuple[lxml.html.HtmlElement, str]], candidates: list[tuple[str, bool]]
+) -> tuple[str, lxml.html.HtmlElement] | None:
+    """The ``<h1>`` most similar to a meta title, when similar enough."""
     best: tuple[float, lxml.html.HtmlElement, str] | None = None
     for element, text in headings:
         score = max((_vouches(meta, cut, text) for meta, cut in candidates), default=0.0)
         if score >= _SIMILAR and (best is None or score > best[0]):
             best = (score, element, text)
-    if best is not None:
-        _, element, text = best
-        if _has_text_children(element):
-            # A kicker and a headline in separate spans: the meta title knows how they join.
-            words = _words(text)
-            for meta, cut in candidates:
-                if not cut and _words(meta) == words and len(meta) > len(text):
-                    return meta, element
-        return text, element
-    whole = [(text, cut) for text, cut in candidates if not cut]
-    fallback = _fallback_headline(headings)
-    if whole:
-        return whole[0][0], fallback[0] if fallback else None
-    if fallback:
-        return fallback[1], fallback[0]
-    if candidates:
-        return candidates[0][0], None
-    return None, None
+    if best is None:
+        return None
+    _, element, text = best
+    if _has_text_children(element):
+        # A kicker and a headline in separate spans: the meta title knows how they join.
+        words = _words(text)
+        for meta, cut in candidates:
+            if not cut and _words(meta) == words and len(meta) > len(text):
+                return meta, element
+    return text, element
 
 
 def _fallback_headline(
     headings: list[tuple[lxml.html.HtmlElement, str]],
 ) -> tuple[lxml.html.HtmlElement, str] | None:
-    for element, text in headings:
+    """The first ``<h1>`` inside an ``<article>``/``<main>``, else the first one, leaving out
+    headings in menus, sidebars and teaser lists."""
+    usable = [(e, t) for e, t in headings if not _in_chrome(e)]
+    for element, text in usable:
         if any(a.tag in {"article", "main"} for a in element.iterancestors()):
             return element, text
-    return headings[0] if headings else None
+    return usable[0] if usable else None
+
+
+def _in_chrome(element: lxml.html.HtmlElement) -> bool:
+    for ancestor in element.iterancestors():
+        if ancestor.tag in {"nav", "aside", "footer"}:
+            return True
+        if _CHROME_CLASS.search(ancestor.get("class") or ""):
+            return True
+    return False
+
+
+def _headline_like(element: lxml.html.HtmlElement, text: str) -> bool:
+    """An ``<h1>`` that is an article headline: three words or more, in an ``<article>``
+    or ``<main>`` or named like a headline."""
+    if len(text.split()) < _MIN_HEADLINE_WORDS:
+        return False
+    named = _HEADLINE_CLASS.search(
+        " ".join(v for k in ("class", "id", "itemprop") if (v := element.get(k)))
+    )
+    return bool(named) or any(a.tag in {"article", "main"} for a in element.iterancestors())
 
 
 def _document_title(tree: lxml.html.HtmlElement) -> str | None:
