@@ -37,6 +37,7 @@ _AUTHOR_HREF = re.compile(
 )
 _SPLIT = re.compile(r"\s*(?:[,،;؛&/|]|\s(?:و|and|und|y|et|e|en|og|ve|и)\s)\s*", re.IGNORECASE)
 _DASH = re.compile(r"\s+[-–—]\s+")
+_URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+")
 #: A number that is not part of a word ("فرانس24" keeps its digits).
 _DATE_START = re.compile(r"(?<![^\W\d_])\d")
 _ATTACHED_WA = re.compile(r"\sو(?=[^\W\d_])")
@@ -181,7 +182,7 @@ def is_person_name(name: str, site_names: Sequence[str]) -> bool:
 
 def clean_byline(text: str, site_names: Sequence[str] = ()) -> list[str]:
     """Personal names from one byline string ("كتب- إسلام مجدي:", "By A and B")."""
-    text = " ".join(text.split())
+    text = " ".join(_URL.sub(" ", text).split())
     if not text or len(text) > _MAX_BYLINE or _is_role_line(text):
         return []
     text = _strip_prefix(_EDGE.sub("", _before_date(text)))
