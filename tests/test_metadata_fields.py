@@ -32,14 +32,15 @@ def extract(head: str, body: str, url: str = "https://www.example.com/a/1", **kw
         ("اليوم السابع: الحكومة تطرح وحدات", "الحكومة تطرح وحدات"),
         ("حمى الضنك: لماذا تتزايد؟ - BBC News عربي", "حمى الضنك: لماذا تتزايد؟"),
         ("Shipping lines extend diversions | Reuters", "Shipping lines extend diversions"),
-        ("Title words here | Section | Reuters", "Title words here | Section"),
+        ("Title words here | Section | Reuters", "Title words here"),
+        ("وزير الخارجية يصل إلى الرياض | أخبار | الجزيرة نت", "وزير الخارجية يصل إلى الرياض"),
         # Not the site's name: the headline keeps its dash and colon.
         ("الأهلي - الزمالك: موعد المباراة", "الأهلي - الزمالك: موعد المباراة"),
         ("الحكومة: طرح وحدات سكنية", "الحكومة: طرح وحدات سكنية"),
     ],
 )
 def test_site_name_comes_off_titles(title: str, expected: str) -> None:
-    names = ["اليوم السابع", "مصراوي.كوم", "إيلاف", "BBC News عربي", "Reuters"]
+    names = ["اليوم السابع", "مصراوي.كوم", "إيلاف", "BBC News عربي", "Reuters", "الجزيرة نت"]
     assert strip_site_name(title, names) == expected
 
 

@@ -115,7 +115,8 @@ def strip_site_name(title: str, site_names: Sequence[str]) -> str:
     colon = _PREFIX_COLON.match(result)
     if colon and _name_matches(colon["name"], site_names):
         result = colon["rest"]
-    elif result == title:
+    else:
+        # "Headline | Section | Site": the section left after the site's name is chrome too.
         result = _strip_unknown_suffix(result)
     return result.strip()
 
@@ -251,14 +252,16 @@ def _in_chrome(element: lxml.html.HtmlElement) -> bool:
 
 
 def _headline_like(element: lxml.html.HtmlElement, text: str) -> bool:
-    """An ``<h1>`` that is an article headline: three words or more, in an ``<article>``
-    or ``<main>`` or named like a headline."""
+    """An ``<h1>`` that is an article headline: three words or more, and in an
+    ``<article>`` or ``<main>``, named like a headline, or the page's only ``<h1>``."""
     if len(text.split()) < _MIN_HEADLINE_WORDS:
         return False
     named = _HEADLINE_CLASS.search(
         " ".join(v for k in ("class", "id", "itemprop") if (v := element.get(k)))
     )
-    return bool(named) or any(a.tag in {"article", "main"} for a in element.iterancestors())
+    if named or any(a.tag in {"article", "main"} for a in element.iterancestors()):
+        return True
+    return len(element.getroottree().getroot().xpath("//h1")) == 1
 
 
 def _document_title(tree: lxml.html.HtmlElement) -> str | None:
