@@ -86,8 +86,10 @@ class Command(ScrapyCommand):
             store.close()
         print(format_table(rows))
         shown = f"{len(rows)} of {total}" if total > len(rows) else str(total)
-        print(f"\n{shown} article{'s' if total != 1 else ''} in {store.uri} "
-              f"(database {store.db.name!r}, collection 'articles')")
+        print(
+            f"\n{shown} article{'s' if total != 1 else ''} in {store.uri} "
+            f"(database {store.db.name!r}, collection 'articles')"
+        )
         print(
             "\nQuery them with pymongo:\n"
             f"  from pymongo import MongoClient\n"

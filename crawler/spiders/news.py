@@ -196,8 +196,10 @@ class NewsSpider(Spider):
     def parse_robots(self, response: Response, seed_id: str) -> Iterator[Request]:
         """Follow the sitemaps that robots.txt lists."""
         seed = self.seeds[seed_id]
-        text = response.text if isinstance(response, TextResponse) else response.body.decode(
-            "utf-8", "replace"
+        text = (
+            response.text
+            if isinstance(response, TextResponse)
+            else response.body.decode("utf-8", "replace")
         )
         for url in sitemaps_from_robots(text):
             if seed.owns(url):
@@ -271,7 +273,7 @@ class NewsSpider(Spider):
         request = getattr(failure, "request", None)
         kind = request.meta.get("newscrawl_kind", "request") if request is not None else "request"
         error = failure.value
-        if isinstance(error, IgnoreRequest):
+        if isinstance(error, IgnoreRequest) and not isinstance(error, HttpError):
             # Not a failure: robots.txt (or another policy) said not to fetch it.
             reason = "robots_txt" if "robots" in str(error).lower() else "ignored"
             self._count(f"skipped/{reason}")
@@ -279,7 +281,9 @@ class NewsSpider(Spider):
             return
         if isinstance(error, HttpError):
             reason = f"http_{error.response.status}"
-        elif isinstance(error, TimeoutError | TCPTimedOutError):
+        elif (
+            isinstance(error, TimeoutError | TCPTimedOutError) or "Timeout" in type(error).__name__
+        ):
             reason = "timeout"
         elif isinstance(error, DNSLookupError):
             reason = "dns"
