@@ -24,6 +24,7 @@ _DATE_CLASS = re.compile(
     r"تاريخ",
     re.IGNORECASE,
 )
+_DIGIT = re.compile(r"\d")
 #: Longest text that is read as a date line.
 _MAX_DATE_TEXT = 200
 #: Longest text of an unnamed element read as a date line.
@@ -83,6 +84,11 @@ def visible_dates(zone: HeaderZone, fetched_at: datetime) -> VisibleDates:
 
 
 def _read(text: str, result: VisibleDates, fetched_at: datetime) -> None:
+    if not _DIGIT.search(text):
+        # Every absolute date has digits; only "منذ ساعة" or "أمس" may not.
+        if result.relative is None:
+            result.relative = parse_relative(text, fetched_at)
+        return
     found = find_dates(text)
     if not found:
         if result.relative is None:

@@ -133,20 +133,17 @@ def _words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
-def similarity(first: str, second: str) -> float:
-    """Share of words two titles have in common (Dice coefficient on folded words)."""
-    a, b = set(_words(first)), set(_words(second))
+def _vouches(meta_words: list[str], truncated: bool, h1_words: list[str]) -> float:
+    """How well a meta title vouches for an h1: 1.0 when a cut title begins it, else the
+    share of words they have in common (Dice coefficient on folded words)."""
+    if truncated:
+        prefix = " ".join(meta_words[:-1])
+        if len(prefix) >= _MIN_PREFIX and " ".join(h1_words).startswith(prefix):
+            return 1.0
+    a, b = set(meta_words), set(h1_words)
     if not a or not b:
         return 0.0
     return 2 * len(a & b) / (len(a) + len(b))
-
-
-def _vouches(meta_title: str, truncated: bool, h1: str) -> float:
-    if truncated:
-        prefix = " ".join(_words(meta_title)[:-1])
-        if len(prefix) >= _MIN_PREFIX and " ".join(_words(h1)).startswith(prefix):
-            return 1.0
-    return similarity(meta_title, h1)
 
 
 def meta_titles(sources: PageSources, site_names: Sequence[str]) -> list[tuple[str, bool]]:
@@ -214,8 +211,10 @@ def _vouched_heading(
 ) -> tuple[str, lxml.html.HtmlElement] | None:
     """The ``<h1>`` most similar to a meta title, when similar enough."""
     best: tuple[float, lxml.html.HtmlElement, str] | None = None
+    meta_words = [(_words(meta), cut) for meta, cut in candidates]
     for element, text in headings:
-        score = max((_vouches(meta, cut, text) for meta, cut in candidates), default=0.0)
+        words = _words(text)
+        score = max((_vouches(meta, cut, words) for meta, cut in meta_words), default=0.0)
         if score >= _SIMILAR and (best is None or score > best[0]):
             best = (score, element, text)
     if best is None:

@@ -42,24 +42,31 @@ def absolutize(href: str | None, base: str) -> str | None:
     return absolute
 
 
+@functools.lru_cache(maxsize=2048)
+def _split_host(host: str) -> tuple[str, str]:
+    parts = _extractor()(host)
+    return parts.domain, parts.suffix
+
+
 def site_of(url: str) -> str:
     """The registrable domain of ``url`` ("youm7.com" for "https://m.youm7.com/…")."""
     host = (urlsplit(url).hostname or "").lower()
-    parts = _extractor()(host)
-    if parts.domain and parts.suffix:
-        return f"{parts.domain}.{parts.suffix}"
+    domain, suffix = _split_host(host)
+    if domain and suffix:
+        return f"{domain}.{suffix}"
     return host
 
 
 def site_label(url: str) -> str | None:
     """The main label of the site's domain ("masrawy" for www.masrawy.com)."""
     host = (urlsplit(url).hostname or "").lower()
-    return _extractor()(host).domain or None
+    return _split_host(host)[0] or None
 
 
 def same_site(first: str, second: str) -> bool:
     """Whether two URLs belong to the same registrable domain."""
-    return bool(site_of(first)) and site_of(first) == site_of(second)
+    site = site_of(first)
+    return bool(site) and site == site_of(second)
 
 
 def choose_canonical(sources: PageSources, url: str, base: str) -> str:
