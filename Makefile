@@ -28,7 +28,7 @@ serve-demo: setup
 
 ## Stop the embedded MongoDB-protocol server that crawls leave running for consumers.
 stop-store: setup
-	@$(BIN)/scrapy store --stop
+	@$(BIN)/scrapy store stop
 
 clean:
 	rm -rf .pytest_cache .mypy_cache .ruff_cache build *.egg-info

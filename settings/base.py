@@ -58,6 +58,18 @@ NEWSCRAWL_DATA_DIR = os.environ.get("NEWSCRAWL_DATA_DIR", str(PROJECT_ROOT / "da
 #: Port of the embedded store on 127.0.0.1.
 NEWSCRAWL_EMBEDDED_PORT = int(os.environ.get("NEWSCRAWL_EMBEDDED_PORT", "27117"))
 NEWSCRAWL_MONGO_BATCH_SIZE = 100
+#: The longest an article waits in the write buffer before it is written.
+NEWSCRAWL_MONGO_FLUSH_SECONDS = 5.0
+#: Connect and server-selection timeout.
+NEWSCRAWL_MONGO_TIMEOUT_MS = 5000
+#: Write concern ``w`` ("majority" or a number); empty keeps the server's default.
+NEWSCRAWL_MONGO_WRITE_CONCERN = os.environ.get("NEWSCRAWL_MONGO_WRITE_CONCERN", "")
+#: Extra attempts of a batch after a transient error (network, failover), with backoff.
+NEWSCRAWL_MONGO_RETRIES = 3
+#: Where batches go when MongoDB stays down (default: <NEWSCRAWL_DATA_DIR>/spool); they are
+#: replayed at the end of the crawl or at the next start, or with `scrapy store replay`.
+NEWSCRAWL_SPOOL_DIR = os.environ.get("NEWSCRAWL_SPOOL_DIR", str(Path(NEWSCRAWL_DATA_DIR) / "spool"))
+NEWSCRAWL_SPOOL_ENABLED = True
 #: Section pages: how many hops of same-site listing links are followed from a section page.
 NEWSCRAWL_SECTION_DEPTH = 1
 #: Skip feed and sitemap entries dated older than this many days (0: no limit).

@@ -21,14 +21,13 @@ def _settings() -> dict[str, Any]:
     return {name: getattr(base, name) for name in dir(base) if name.startswith("NEWSCRAWL_")}
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m pipelines.storage", description=__doc__)
-    parser.add_argument("action", choices=["status", "replay", "stop"])
-    args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    settings = _settings()
+ACTIONS = ("status", "replay", "stop")
+
+
+def run_action(action: str, settings: Any) -> int:
+    """Run one store chore with ``settings`` (a mapping of NEWSCRAWL_ settings); exit status."""
     try:
-        if args.action == "status":
+        if action == "status":
             status = store_status(settings)
             where = "embedded server" if status.embedded else "MongoDB"
             state = ""
@@ -37,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
                 state = f" (running, PID {status.embedded_pid})" if running else " (stopped)"
             print(f"{where}: {status.uri}{state}")
             print(f"spool: {status.spooled_articles} articles in {status.spool_files} files")
-        elif args.action == "replay":
+        elif action == "replay":
             result = replay_spool(settings)
             print(
                 f"replayed {result.written} articles ({result.inserted} new), skipped "
@@ -51,6 +50,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"newscrawl: {exc}", file=sys.stderr)
         return 2
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipelines.storage", description=__doc__)
+    parser.add_argument("action", choices=ACTIONS)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    return run_action(args.action, _settings())
 
 
 if __name__ == "__main__":
