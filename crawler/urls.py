@@ -172,8 +172,12 @@ def canonicalize(url: str, *, page_canonical: str | None = None) -> str:
 
     ``page_canonical`` is the page's ``rel=canonical`` or ``og:url`` (may be relative). It
     wins when it is an http(s) URL on the same site as ``url`` and does not point to the
-    site's home page from a deeper page (a common CMS misconfiguration). URLs that are not
-    http(s) are returned stripped of surrounding whitespace and otherwise unchanged.
+    site's home page from a deeper page (a common CMS misconfiguration).
+
+    Credentials (``user:password@``) are dropped so they never reach ids, logs or the store.
+    Canonicalization never raises: relative URLs, URLs that are not http(s) and URLs that
+    cannot be parsed (a port out of range, a broken IPv6 literal) are returned stripped of
+    surrounding whitespace and otherwise unchanged.
 
     The result is idempotent: ``canonicalize(canonicalize(u)) == canonicalize(u)``.
     """
@@ -207,7 +211,15 @@ def _canonical(url: str) -> str:
 
 
 def _canonical_once(url: str) -> str:
+    try:
+        return _canonical_web_url(url)
+    except ValueError:
+        return url
+
+
+def _canonical_web_url(url: str) -> str:
     parts = urlsplit(url)
+    _ = parts.port  # raises ValueError for a port out of range
     scheme = parts.scheme.lower()
     if scheme not in _WEB_SCHEMES or not parts.netloc:
         return url
@@ -236,7 +248,7 @@ def _unwrap_amp_cache(url: str) -> str:
 
 
 def _normalize_netloc(scheme: str, netloc: str) -> str:
-    userinfo, _, hostport = netloc.rpartition("@")
+    hostport = netloc.rpartition("@")[2]
     host, port = hostport, ""
     if not hostport.endswith("]") and ":" in hostport:
         host, _, port = hostport.rpartition(":")
@@ -244,8 +256,7 @@ def _normalize_netloc(scheme: str, netloc: str) -> str:
     if port == _DEFAULT_PORTS.get(scheme) or port == "":
         port = ""
     host = _main_host(host)
-    result = host + (f":{port}" if port else "")
-    return f"{userinfo}@{result}" if userinfo else result
+    return host + (f":{port}" if port else "")
 
 
 def _main_host(host: str) -> str:

@@ -122,9 +122,25 @@ def test_unsafe_or_meaningful_parts_are_kept(url: str) -> None:
     assert canonicalize(url) == url
 
 
-def test_non_web_urls_are_returned_stripped() -> None:
-    assert canonicalize("  mailto:desk@youm7.com ") == "mailto:desk@youm7.com"
-    assert canonicalize("javascript:void(0)") == "javascript:void(0)"
+@pytest.mark.parametrize(
+    "url",
+    [
+        "mailto:desk@youm7.com",
+        "javascript:void(0)",
+        "/story/2024/1/15/x/6452312",
+        "//www.youm7.com/story/1",
+        "http://[::1",
+        "https://www.youm7.com:99999/story/1",
+    ],
+)
+def test_relative_non_web_and_broken_urls_are_returned_stripped(url: str) -> None:
+    assert canonicalize(f"  {url} ") == url
+
+
+def test_credentials_are_dropped() -> None:
+    assert canonicalize("https://editor:s3cret@www.youm7.com:443/story/1") == (
+        "https://www.youm7.com/story/1"
+    )
 
 
 def test_page_canonical_on_same_site_wins() -> None:
