@@ -118,6 +118,11 @@ def test_kicker_and_headline_spans_join_as_the_meta_title_does() -> None:
         ("Newsroom", []),
         ("https://www.facebook.com/bbcnews", []),
         ("فريق اليوم السابع", []),
+        ("كتب: أحمد علي، تصوير: محمد سعيد", ["أحمد علي"]),
+        ("By John Smith | Photos: Jane Doe", ["John Smith"]),
+        ("John Smith, Staff Writer", ["John Smith"]),
+        ("القاهرة - كتب: أحمد", ["أحمد"]),
+        ("هسبريس - عبد الرحيم العسري", ["عبد الرحيم العسري"]),
     ],
 )
 def test_bylines(byline: str, expected: list[str]) -> None:
@@ -144,6 +149,21 @@ def test_json_ld_people_when_the_byline_names_them() -> None:
         'Maria Ovell</a> and <a href="/authors/karim-haddad/">Karim Haddad</a></div>'
     )
     assert extract(head, body).authors == ["Maria Ovell", "Karim Haddad"]
+
+
+def test_json_ld_graph_references_are_followed_for_author_and_publisher() -> None:
+    head = (
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@graph": ['
+        '{"@type": "NewsArticle", "headline": "عنوان المقال هنا",'
+        ' "author": {"@id": "https://s.com/#/schema/person/1"},'
+        ' "publisher": {"@id": "https://s.com/#organization"}},'
+        '{"@type": "Organization", "@id": "https://s.com/#organization", "name": "موقع الخبر"},'
+        '{"@type": "Person", "@id": "https://s.com/#/schema/person/1", "name": "أحمد علي"}'
+        "]}</script>"
+    )
+    meta = extract(head, "<h1>عنوان المقال هنا</h1>", "https://s.com/a")
+    assert meta.authors == ["أحمد علي"]
+    assert meta.site_name == "موقع الخبر"
 
 
 def test_visible_byline_wins_over_other_json_ld_people() -> None:

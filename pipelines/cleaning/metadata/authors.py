@@ -128,7 +128,8 @@ _TRAILING_JUNK = frozenset(
     )
 )
 _JUNK_PUNCT = " :：،,|-–—•·()"
-_DATELINE = re.compile(r"^[^:：]{2,30}[:：]\s*(?P<rest>\S.*)$")
+#: "بغداد: سلام الجاف": a place of one or two words, a colon, then the name.
+_DATELINE = re.compile(r"^[^\W\d_][^\s:：]*(?:\s[^\s:：]+)?\s*[:：]\s*(?P<rest>\S.*)$")
 _EDGE = re.compile(r"^[\s:：،,\-–—|.(]+|[\s:：،,\-–—|.)]+$")
 _NOT_NAME = re.compile(r"https?://|www\.|@|\d|[<>{}=#]")
 #: A byline line longer than this is prose (an author bio), not a byline.
@@ -186,17 +187,20 @@ def clean_byline(text: str, site_names: Sequence[str] = ()) -> list[str]:
     if not text or len(text) > _MAX_BYLINE or _is_role_line(text):
         return []
     text = _strip_prefix(_EDGE.sub("", _before_date(text)))
-    dateline = _DATELINE.match(text)
-    if dateline:
-        text = _strip_prefix(dateline["rest"])
     names: list[str] = []
-    for part in _split_names(text):
-        segments = [_EDGE.sub("", _strip_prefix(_EDGE.sub("", s))) for s in _DASH.split(part)]
-        segments = [segment for segment in segments if segment]
-        for segment in segments:
-            if len(segments) > 1 and len(segment.split()) < 2:
-                continue  # "أحمد علي - القاهرة": a city or desk after the name
-            name = _person_part(segment, site_names)
+    for raw_part in _split_names(text):
+        part = _strip_prefix(_EDGE.sub("", raw_part))
+        if not part or _is_role_line(part):
+            continue  # "تصوير: …", "Photos: …": credited, but not for the text
+        dateline = _DATELINE.match(part)
+        if dateline:
+            part = _strip_prefix(dateline["rest"])
+        pieces = [_EDGE.sub("", s) for s in _DASH.split(part)]
+        segments = [(_EDGE.sub("", _strip_prefix(p)), p) for p in pieces if p]
+        for segment, raw in segments:
+            if len(segments) > 1 and len(segment.split()) < 2 and segment == raw:
+                continue  # "أحمد علي - القاهرة": a city or desk beside the name
+            name = _person_part(segment, site_names) if segment else None
             if name:
                 names.append(name)
     return _unique(names)
@@ -311,7 +315,7 @@ def visible_authors(zone: HeaderZone, site_names: Sequence[str]) -> tuple[bool, 
 def jsonld_authors(sources: PageSources, site_names: Sequence[str]) -> list[str]:
     """Names of the ``Person`` authors of the first JSON-LD article that names any."""
     for node in sources.articles():
-        raw = node.get("author") or node.get("creator")
+        raw = sources.resolve(node.get("author") or node.get("creator"))
         if raw is None:
             continue
         people = raw if isinstance(raw, list) else [raw]

@@ -42,7 +42,7 @@ def site_name_candidates(sources: PageSources, hint: str | None) -> list[str]:
     """Names the site calls itself, most trusted first."""
     names: list[str | None] = [sources.first_meta("og:site_name")]
     for node in sources.articles():
-        names.append(jsonld_text(node.get("publisher")))
+        names.append(jsonld_text(sources.resolve(node.get("publisher"))))
     names.extend(jsonld_text(node.get("name")) for node in sources.organizations())
     names.append(sources.first_meta("application-name", "apple-mobile-web-app-title"))
     names.append(hint)

@@ -77,6 +77,21 @@ class PageSources:
             self._articles = articles + pages
         return self._articles
 
+    def resolve(self, value: Any) -> Any:
+        """A JSON-LD reference (``{"@id": …}`` without data) replaced by the node it names.
+
+        WordPress SEO plugins write ``"author": {"@id": "…#/schema/person/1"}`` and put the
+        person in the ``@graph``.
+        """
+        if isinstance(value, list):
+            return [self.resolve(item) for item in value]
+        if isinstance(value, dict) and "@id" in value and "name" not in value:
+            target = value["@id"]
+            for node in self.jsonld:
+                if node is not value and node.get("@id") == target and "name" in node:
+                    return node
+        return value
+
     def organizations(self) -> list[JsonObject]:
         """Top-level JSON-LD nodes typed as an organization or web site."""
         return [node for node in self.jsonld_top if _has_type(node, _ORG_TYPES)]
