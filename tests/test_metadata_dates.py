@@ -271,6 +271,14 @@ def test_visible_local_time_next_day_agrees_with_utc_meta() -> None:
     assert published(head, body) == "2024-03-14T22:30:00+00:00"
 
 
+def test_utc_meta_late_in_the_day_agrees_with_the_next_local_day() -> None:
+    head = '<meta property="article:published_time" content="2024-03-14T22:30:00Z">'
+    body = '<h1>عنوان الخبر</h1><div class="date">الجمعة 15 مارس 2024</div>'
+    assert published(head, body) == "2024-03-14T22:30:00+00:00"
+    body_far = '<h1>عنوان الخبر</h1><div class="date">الأحد 17 مارس 2024</div>'
+    assert published(head, body_far) == "2024-03-17"
+
+
 def test_hijri_date_when_that_is_all_there_is() -> None:
     body = '<h1>عنوان الخبر</h1><div class="date">الأربعاء 18 شوال 1446 هـ</div>'
     assert published("", body) == "2025-04-16"

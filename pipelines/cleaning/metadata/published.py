@@ -75,6 +75,8 @@ MODIFIED_META = (
 
 #: A visible time without an offset and a machine instant this close are the same moment.
 _SAME_MOMENT = timedelta(hours=14)
+#: The largest UTC offset assumed for a site when a UTC value meets a date without time.
+_SITE_OFFSET = timedelta(hours=5)
 #: A URL date this far from the machine date means the machine date is wrong.
 _URL_TOLERANCE = timedelta(days=1)
 
@@ -147,9 +149,15 @@ def agrees(machine: DateValue, seen: DateValue) -> bool:
     if machine.day == seen.day:
         return True
     instant = machine.instant()
-    if instant is not None and seen.clock is not None:
-        local = datetime.combine(seen.day, seen.clock)
-        return abs(local - instant.replace(tzinfo=None)) <= _SAME_MOMENT
+    if instant is None:
+        return False
+    naive = instant.replace(tzinfo=None)
+    if seen.clock is not None:
+        return abs(datetime.combine(seen.day, seen.clock) - naive) <= _SAME_MOMENT
+    if machine.offset == timedelta(0):
+        # A UTC value late or early in the day is the next or previous day where the
+        # site is; allow the offsets news sites use.
+        return seen.day in {(naive - _SITE_OFFSET).date(), (naive + _SITE_OFFSET).date()}
     return False
 
 
