@@ -11,7 +11,9 @@ needs:
   reading the page, which hangs forever when a script never yields. After
   ``NEWSCRAWL_RENDER_PAGE_TIMEOUT`` seconds the page is closed and the request fails with
   :class:`RenderTimeoutError` (a :class:`~scrapy.exceptions.DownloadTimeoutError`, so it is
-  counted as a timeout); Playwright's navigation timeouts become the same error.
+  counted as a timeout); Playwright's navigation timeouts become the same error. Pages
+  opened and closed are counted (``newscrawl/render/pages/opened`` and ``…/closed``), so a
+  leaked page shows in the stats.
 - **A clear error when Chromium is missing**: :class:`ChromiumMissingError` names the
   ``apt-get`` command, instead of Playwright's advice to download a browser.
 
@@ -46,6 +48,23 @@ logger = logging.getLogger(__name__)
 EXPIRED_META = "newscrawl_render_expired"
 
 
+class _NoTracebackForTimeouts(logging.Filter):
+    """Keep scrapy-playwright's warning about a timed-out page to one line.
+
+    A render timeout is an expected, counted outcome (``newscrawl/render/timeout/<site>``);
+    a full traceback for each one would bury the crawl log.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and isinstance(record.exc_info[1], PlaywrightTimeoutError):
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
+_QUIET_TIMEOUTS = _NoTracebackForTimeouts()
+
+
 class RenderTimeoutError(DownloadTimeoutError):
     """A page did not render within its time (navigation, waits or a script that never ends)."""
 
@@ -66,6 +85,8 @@ class RenderDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[mi
             executable_path=self.render_config.chromium or None,
             host_resolver_rules=self.render_config.host_resolver_rules or None,
         )
+        # One shared filter instance: addFilter() ignores it when it is already there.
+        logging.getLogger("scrapy-playwright").addFilter(_QUIET_TIMEOUTS)
         self._started = False
         self._start_lock = asyncio.Lock()
         self._closing: set[asyncio.Task[None]] = set()
@@ -124,7 +145,13 @@ class RenderDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[mi
             self.render_config.page_timeout
         )
         handle = asyncio.get_running_loop().call_later(timeout, self._expire, page, request)
-        page.once("close", lambda *_: handle.cancel())
+        self.stats.inc_value("newscrawl/render/pages/opened")
+
+        def closed(*_: Any) -> None:
+            handle.cancel()
+            self.stats.inc_value("newscrawl/render/pages/closed")
+
+        page.once("close", closed)
         return page
 
     def _expire(self, page: Any, request: Request) -> None:

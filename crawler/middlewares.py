@@ -21,6 +21,7 @@ was), ``still_shell/<site>`` (a rendered page still had no text), ``timeout/<sit
 ``failed/<site>/<error>``, ``unavailable/<site>`` (no Chromium),
 ``fallback/triggered/<site>``, ``fallback/recovered/<site>``, ``fallback/failed/<site>``, and
 ``needs_js_suggested`` (the sorted list of seed ids whose app shells rendered into articles).
+The download handler adds ``pages/opened`` and ``pages/closed`` (equal when no page leaked).
 """
 
 from __future__ import annotations

@@ -224,7 +224,7 @@ class RenderConfig:
         config = cls(
             enabled=settings.getbool("NEWSCRAWL_RENDER_ENABLED", True),
             fallback_enabled=settings.getbool("NEWSCRAWL_RENDER_FALLBACK_ENABLED", True),
-            chromium=str(settings.get("NEWSCRAWL_RENDER_CHROMIUM") or ""),
+            chromium=str(settings.get("NEWSCRAWL_RENDER_CHROMIUM", DEFAULT_CHROMIUM) or ""),
             host_resolver_rules=str(settings.get("NEWSCRAWL_RENDER_HOST_RESOLVER_RULES") or ""),
             context=str(settings.get("NEWSCRAWL_RENDER_CONTEXT") or "newscrawl"),
             user_agent=str(
