@@ -201,6 +201,7 @@ def test_site_name_prefers_og_then_publisher_then_hint() -> None:
     assert extract(publisher, "").site_name == "مصراوي"
     assert extract("", "", site_name_hint="الغد").site_name == "الغد"
     assert extract('<meta name="application-name" content="هسبريس">', "").site_name == "هسبريس"
+    assert extract('<meta property="og:site_name" content="جريدة الغد">', "").site_name == "الغد"
 
 
 def test_tags_from_json_ld_and_article_tag_without_duplicates() -> None:

@@ -16,6 +16,7 @@ _DOMAIN_SUFFIX = re.compile(
     r"^(?P<name>.+?)\s*\.\s*(?:com|net|org|info|co|news|tv|كوم|نت|أورج|اورج)\s*$",
     re.IGNORECASE,
 )
+_NEWSPAPER = re.compile(r"^(?:جريدة|صحيفة|روزنامه)\s+(?P<name>\S.*)$")
 _TAG_SPLIT = re.compile(r"\s*[,،;؛]\s*")
 _BREADCRUMB = re.compile(r"breadcrumb|breadcumb|crumbs|\bpath\b", re.IGNORECASE)
 #: Breadcrumb entries that lead home rather than to a section.
@@ -54,7 +55,12 @@ def site_name_candidates(sources: PageSources, hint: str | None) -> list[str]:
 
 
 def choose_site_name(candidates: Sequence[str]) -> str | None:
-    """The first candidate, without a domain ending (".com", ".كوم") another one lacks."""
+    """The first candidate, as the site shows its name.
+
+    A domain ending (".com", ".كوم") that another candidate lacks comes off, and so does
+    a leading "جريدة"/"صحيفة" (newspaper) before a name of one or two words: "جريدة الغد"
+    presents itself as "الغد".
+    """
     if not candidates:
         return None
     first = candidates[0]
@@ -64,6 +70,9 @@ def choose_site_name(candidates: Sequence[str]) -> str | None:
         for other in candidates[1:]:
             if squash(other) == key:
                 return other
+    generic = _NEWSPAPER.match(first)
+    if generic and len(generic["name"].split()) <= 2:
+        return generic["name"]
     return first
 
 
