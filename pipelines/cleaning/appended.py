@@ -21,7 +21,7 @@ import logging
 
 from lxml.html import HtmlElement
 
-from pipelines.cleaning.dom import CHROME_TAGS, HEADINGS, TextIndex, cut_from, elements, inside, text_of, tokens
+from pipelines.cleaning.dom import CHROME_TAGS, HEADINGS, TextIndex, cut_from, inside, text_of, tokens
 from pipelines.cleaning.phrases import PhraseBook
 
 logger = logging.getLogger(__name__)
@@ -82,7 +82,7 @@ def _with_label(el: HtmlElement, index: TextIndex, book: PhraseBook) -> HtmlElem
         while previous is not None and not index.size.get(previous, 0):
             previous = previous.getprevious()
         if previous is not None:
-            if index.size.get(previous, 0) <= 60 and book.label(text_of(previous), _LABEL_CATEGORIES):
+            if index.size.get(previous, 0) <= 60 and book.label(index.text(previous), _LABEL_CATEGORIES):
                 return previous
             return el
         parent = node.getparent()
@@ -97,6 +97,8 @@ def _header_signature(headline: HtmlElement, index: TextIndex) -> set[tuple[str,
     signature: set[tuple[str, str]] = set()
     start = index.order[headline]
     for el in headline.itersiblings():
+        if not isinstance(el.tag, str):
+            continue
         if index.prose_within(el) > 0 or index.size.get(el, 0) > 200:
             break
         cls = el.get("class")
@@ -112,19 +114,20 @@ def find_cut(root: HtmlElement, index: TextIndex, book: PhraseBook) -> tuple[Htm
     headline = main_heading(root)
     head_pos = index.order[headline] if headline is not None else -1
     signature = _header_signature(headline, index) if headline is not None else set()
-    for el in elements(root):
-        pos = index.order.get(el)
-        if pos is None or pos <= head_pos or el is headline:
+    for pos in range(head_pos + 1, len(index.ordered)):
+        el = index.ordered[pos]
+        if not (
+            el.tag in {"h1", "article", "div", "p", "span", "h2", "h3", "h4", "strong", "b", "a", "section"}
+            or signature
+        ):
             continue
-        if headline is not None and el in headline.iterancestors():
+        if el.getparent() is None or index.prose_between(head_pos, pos) < FIRST_BODY_MIN:
             continue
         if inside(el, CHROME_TAGS - {"header"}):
             continue
-        if index.prose_between(head_pos, pos) < FIRST_BODY_MIN:
-            continue
         reason = None
         start = el
-        if el.tag == "h1" and headline is not None and text_of(el) != text_of(headline):
+        if el.tag == "h1" and headline is not None and index.text(el) != text_of(headline):
             start, reason = _container_start(el, headline, index), "second_h1"
         elif (
             el.tag == "article" or _CONTAINER_TOKENS & tokens(el) or el.get("data-url")
@@ -137,7 +140,7 @@ def find_cut(root: HtmlElement, index: TextIndex, book: PhraseBook) -> tuple[Htm
             if heading is not None and heading.tag in HEADINGS and index.link_ratio(heading) < 0.5:
                 start, reason = _container_start(heading, headline, index), "repeated_header"
         elif el.tag in {"div", "p", "span", "h2", "h3", "h4", "strong", "b", "a"} and index.size.get(el, 0) <= 40:
-            if book.label(text_of(el), ("next_article",)) and index.prose_between(pos, pos + 10_000) >= SECOND_BODY_MIN:
+            if book.label(index.text(el), ("next_article",)) and index.prose_between(pos, pos + 10_000) >= SECOND_BODY_MIN:
                 reason = "next_label"
         if reason is None:
             continue

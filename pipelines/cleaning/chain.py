@@ -38,26 +38,26 @@ from pipelines.cleaning.language import detect_language
 from pipelines.cleaning.model import CleanArticle, PageInput, SiteHints
 from pipelines.cleaning.noise import (
     remove_chrome,
-    remove_disclaimers,
     remove_embeds,
     remove_figures,
     remove_headline_links,
     remove_hidden,
     remove_labelled_boxes,
     remove_read_also_lines,
-    remove_signup_prompts,
+    remove_prompt_lines,
     remove_skip_ranges,
 )
 from pipelines.cleaning.phrases import phrase_book
 from pipelines.cleaning.tags import find_tags
 from pipelines.cleaning.textnoise import clean_blocks
-from pipelines.cleaning.verdict import judge, page_verdict
+from pipelines.cleaning.verdict import judge, page_markup, page_signals, structural_reason
 
 __all__ = ["clean_page", "detect_language", "judge", "parse_html"]
 
 logger = logging.getLogger(__name__)
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_INVISIBLE = ("head", "script", "style", "noscript", "template", "svg", "math", "canvas")
 _METADATA_FIELDS = (
     "title", "published", "modified", "authors", "tags", "site_name", "section", "image",
     "canonical_url", "description",
@@ -108,11 +108,12 @@ def _apply_hints(root: HtmlElement, hints: SiteHints, removed: Counter[str]) -> 
             removed["hint/body_css"] += 1
 
 
-def _clean_tree(root: HtmlElement, page: PageInput, removed: Counter[str]) -> tuple[list[str], int]:
+def _clean_tree(root: HtmlElement, index: TextIndex, page: PageInput, removed: Counter[str]) -> tuple[list[str], int]:
     """Run the DOM rules; returns the visible tags and the headline's document position."""
     book = phrase_book()
-    _apply_hints(root, page.hints, removed)
-    index = TextIndex(root)
+    if page.hints.noise_css or page.hints.body_css:
+        _apply_hints(root, page.hints, removed)
+        index = TextIndex(root)
     headline = main_heading(root)
     head_pos = index.order.get(headline, -1) if headline is not None else -1
     tag_result = find_tags(root, index, book, after=head_pos)
@@ -120,16 +121,15 @@ def _clean_tree(root: HtmlElement, page: PageInput, removed: Counter[str]) -> tu
     reason = cut_appended(root, index, book)
     if reason:
         removed[f"appended/{reason}"] += 1
-    remove_hidden(root, removed)
-    remove_skip_ranges(root, book, removed)
-    remove_figures(root, index, removed)
-    remove_embeds(root, index, removed)
-    remove_disclaimers(root, index, book, removed)
-    remove_signup_prompts(root, index, book, removed)
-    remove_labelled_boxes(root, index, book, removed)
-    remove_read_also_lines(root, index, book, removed)
-    remove_headline_links(root, index, removed)
-    remove_chrome(root, index, removed)
+    remove_hidden(index, removed)
+    remove_skip_ranges(index, book, removed)
+    remove_figures(index, removed)
+    remove_embeds(index, removed)
+    remove_prompt_lines(index, book, removed)
+    remove_labelled_boxes(index, book, removed)
+    remove_read_also_lines(index, book, removed)
+    remove_headline_links(index, removed)
+    remove_chrome(index, removed)
     return tag_result.tags, head_pos
 
 
@@ -141,11 +141,15 @@ def clean_page(page: PageInput) -> CleanArticle:
         article = CleanArticle(url=page.url, is_article=False, reason="empty_page")
         return article
     meta = _metadata(root, page)
+    markup = page_markup(root)
+    # What no reader sees goes first (trafilatura drops it too): scripts, styles, the head.
+    etree.strip_elements(root, *_INVISIBLE, with_tail=False)
     removed: Counter[str] = Counter()
-    structure_reason = page_verdict(root, TextIndex(root), page.url)
+    index = TextIndex(root)
+    signals = page_signals(index, page.url, markup)
     headline = main_heading(root)
     headline_text = text_of(headline) if headline is not None else None
-    tags, _ = _clean_tree(root, page, removed)
+    tags, _ = _clean_tree(root, index, page, removed)
     protected = zwnj.needs_protection(text)
     if protected:
         zwnj.protect(root)
@@ -171,9 +175,9 @@ def clean_page(page: PageInput) -> CleanArticle:
         image=meta.get("image"),
         canonical_url=meta.get("canonical_url") or page.url,
         description=meta.get("description"),
-        reason=structure_reason,
-        is_article=structure_reason is None,
     )
+    article.reason = structural_reason(signals, body)
+    article.is_article = article.reason is None
     sample = body or " ".join(filter(None, [title, article.description]))
     article.language, article.language_confidence = detect_language(sample) if sample else (None, 0.0)
     article.is_article, article.reason = judge(article)

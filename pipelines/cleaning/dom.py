@@ -29,9 +29,7 @@ def is_element(node: object) -> bool:
 
 def elements(root: HtmlElement) -> Iterator[HtmlElement]:
     """Every element under ``root`` (inclusive) in document order, skipping comments."""
-    for el in root.iter():
-        if isinstance(el.tag, str):
-            yield el
+    return root.iter(etree.Element)  # type: ignore[no-any-return]
 
 
 def tokens(el: HtmlElement) -> set[str]:
@@ -94,36 +92,85 @@ class TextIndex:
     """
 
     PROSE_MIN = 60
+    #: Elements up to this many characters are listed in ``short`` (label and line rules).
+    SHORT_MAX = 1200
 
     def __init__(self, root: HtmlElement) -> None:
-        self.size: dict[HtmlElement, int] = {}
-        self.links: dict[HtmlElement, int] = {}
-        self.order: dict[HtmlElement, int] = {}
+        # Comments and processing instructions hold no text; without them every child of an
+        # element is an element, which keeps the loops below simple and fast.
+        etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)
         ordered = list(elements(root))
-        for position, el in enumerate(ordered):
-            self.order[el] = position
-        self.span: dict[HtmlElement, int] = {}
+        #: Every element in document order, and the elements of each tag name.
+        self.ordered = ordered
+        self.order: dict[HtmlElement, int] = {el: position for position, el in enumerate(ordered)}
+        self.by_tag: dict[str, list[HtmlElement]] = {}
+        size_of: dict[HtmlElement, int] = {}
+        links_of: dict[HtmlElement, int] = {}
+        span_of: dict[HtmlElement, int] = {}
         for el in reversed(ordered):
-            size = _measure(el.text)
+            text = el.text
+            size = len(text.strip()) if text else 0
             links = 0
             span = 0
             for child in el:
-                size += _measure(child.tail)
-                if isinstance(child.tag, str):
-                    size += self.size[child]
-                    links += self.links[child]
-                    span += self.span[child] + 1
-            self.size[el] = size
-            self.links[el] = size if el.tag == "a" else links
-            self.span[el] = span
+                tail = child.tail
+                if tail:
+                    size += len(tail.strip())
+                size += size_of[child]
+                links += links_of[child]
+                span += span_of[child] + 1
+            size_of[el] = size
+            links_of[el] = size if el.tag == "a" else links
+            span_of[el] = span
+        self.size = size_of
+        self.links = links_of
+        self.span = span_of
+        self._texts: dict[HtmlElement, str] = {}
         self._prose_pos: list[int] = []
         self._prose_cum: list[int] = [0]
-        for el in ordered:
-            if el.tag == "p":
-                plain = self.size[el] - self.links[el]
+        #: Elements with some text but at most ``SHORT_MAX`` characters, in document order.
+        self.short: list[HtmlElement] = []
+        #: Elements with a class or id attribute, in document order.
+        self.classed: list[HtmlElement] = []
+        #: Elements with a ``hidden`` or ``style`` attribute.
+        self.styled: list[HtmlElement] = []
+        short_max = self.SHORT_MAX
+        by_tag = self.by_tag
+        for position, el in enumerate(ordered):
+            tag = el.tag
+            if tag in by_tag:
+                by_tag[tag].append(el)
+            else:
+                by_tag[tag] = [el]
+            size = size_of[el]
+            if 0 < size <= short_max:
+                self.short.append(el)
+            attrib = el.attrib
+            if attrib:
+                if "class" in attrib or "id" in attrib:
+                    self.classed.append(el)
+                if "style" in attrib or "hidden" in attrib:
+                    self.styled.append(el)
+            if tag == "p":
+                plain = size - links_of[el]
                 if plain >= self.PROSE_MIN:
-                    self._prose_pos.append(self.order[el])
+                    self._prose_pos.append(position)
                     self._prose_cum.append(self._prose_cum[-1] + plain)
+
+    def text(self, el: HtmlElement) -> str:
+        """:func:`text_of` of ``el``, computed once (the tree only loses elements later)."""
+        cached = self._texts.get(el)
+        if cached is None:
+            cached = self._texts[el] = text_of(el)
+        return cached
+
+    def tagged(self, *tags: str) -> list[HtmlElement]:
+        """Elements with one of ``tags``, in document order within each tag."""
+        if len(tags) == 1:
+            return list(self.by_tag.get(tags[0], ()))
+        found = [el for tag in tags for el in self.by_tag.get(tag, ())]
+        found.sort(key=self.order.__getitem__)
+        return found
 
     def plain(self, el: HtmlElement) -> int:
         """Characters of text under ``el`` outside links."""
@@ -149,6 +196,4 @@ class TextIndex:
 
 
 def _measure(text: str | None) -> int:
-    if not text:
-        return 0
-    return len(_SPACE.sub(" ", text).strip())
+    return len(text.strip()) if text else 0

@@ -43,6 +43,8 @@ LINE_CATEGORIES = ("ad_label", "caption_credit", "skip_marker", "share_follow", 
 LABEL_MAX = 60
 #: Longest "label + headline" line (characters) that is dropped as a read-also line.
 READ_ALSO_LINE_MAX = 240
+#: Largest box (characters) removed between a skip link and its target.
+SKIP_RANGE_MAX = 2000
 #: Longest text of a headline-only link paragraph.
 HEADLINE_MAX = 200
 
@@ -72,18 +74,18 @@ def _is_hidden(el: HtmlElement) -> bool:
     return bool(classes) and any(name in classes for name in _SR_CLASSES)
 
 
-def remove_hidden(root: HtmlElement, removed: Counter[str]) -> None:
+def remove_hidden(index: TextIndex, removed: Counter[str]) -> None:
     """Drop hidden and screen-reader-only elements ("صدر الصورة، ", "Image source, ")."""
-    for el in [e for e in elements(root) if _is_hidden(e)]:
-        if el.getparent() is not None and el.tag not in {"html", "body"}:
+    for el in index.styled + index.classed:
+        if el.getparent() is not None and el.tag not in {"html", "body"} and _is_hidden(el):
             remove(el)
             removed["hidden"] += 1
 
 
-def remove_figures(root: HtmlElement, index: TextIndex, removed: Counter[str]) -> None:
+def remove_figures(index: TextIndex, removed: Counter[str]) -> None:
     """Drop media figures with their captions and credits, and caption/credit elements."""
     doomed: list[HtmlElement] = []
-    for el in elements(root):
+    for el in index.tagged("figure", "figcaption") + index.classed:
         if el.tag == "figure" or el.tag == "figcaption":
             if el.tag == "figure" and any(d.tag in _KEEP_IN_FIGURE for d in el.iterdescendants()):
                 doomed.extend(d for d in el.iterdescendants() if d.tag == "figcaption")
@@ -97,32 +99,41 @@ def remove_figures(root: HtmlElement, index: TextIndex, removed: Counter[str]) -
             removed["caption"] += 1
 
 
-def remove_skip_ranges(root: HtmlElement, book: PhraseBook, removed: Counter[str]) -> None:
+def remove_skip_ranges(index: TextIndex, book: PhraseBook, removed: Counter[str]) -> None:
     """Drop promo boxes fenced by a skip link and its target ("Skip … / End of …")."""
-    ids = {el.get("id"): el for el in elements(root) if el.get("id")}
-    for link in [a for a in root.iter("a") if (a.get("href") or "").startswith("#")]:
-        target = ids.get((link.get("href") or "")[1:])
-        if target is None or link.getparent() is None:
+    targets: dict[str, HtmlElement] | None = None
+    for link in index.tagged("a"):
+        href = link.get("href") or ""
+        if not href.startswith("#") or len(href) < 2 or link.getparent() is None:
             continue
-        if not book.contains(text_of(link), ("skip_marker",)):
+        if not 0 < index.size[link] <= LABEL_MAX:
+            continue
+        if targets is None:
+            targets = {el.get("id"): el for el in index.classed if el.get("id")}
+        target = targets.get(href[1:])
+        if target is None:
+            continue
+        if not book.contains(index.text(link), ("skip_marker",)):
             continue
         common = link.getparent()
         ancestors = set(target.iterancestors())
         while common is not None and common not in ancestors:
             common = common.getparent()
-        if common is None or common.tag in {"body", "html", "main", "article"}:
+        small = common is not None and index.size.get(common, 0) <= SKIP_RANGE_MAX
+        if small and common.tag not in {"body", "html", "main", "article"} and index.prose_within(common) < 300:
+            remove(common)
+        else:
+            # "Skip to content" and the like: only the link and an end marker go.
             remove(link)
-            if target.getparent() is not None and len(text_of(target)) <= LABEL_MAX:
-                remove(target)
-            removed["skip_range"] += 1
-            continue
-        remove(common)
+            if target.getparent() is not None and index.size.get(target, 0) <= LABEL_MAX:
+                if book.contains(index.text(target), ("skip_marker",)):
+                    remove(target)
         removed["skip_range"] += 1
 
 
-def remove_embeds(root: HtmlElement, index: TextIndex, removed: Counter[str]) -> None:
+def remove_embeds(index: TextIndex, removed: Counter[str]) -> None:
     """Drop video/embed wrappers together with their short title and source lines."""
-    for embed in [e for e in elements(root) if e.tag in _EMBED_TAGS]:
+    for embed in index.tagged(*_EMBED_TAGS):
         if embed.getparent() is None:
             continue
         box = embed
@@ -140,11 +151,11 @@ def remove_embeds(root: HtmlElement, index: TextIndex, removed: Counter[str]) ->
             removed["embed"] += 1
 
 
-def _label_elements(root: HtmlElement, index: TextIndex) -> list[HtmlElement]:
+def _label_elements(index: TextIndex) -> list[HtmlElement]:
     """Short elements that could be a label, innermost first within each block."""
     found = []
-    for el in elements(root):
-        if el.tag in _LABEL_TAGS and 0 < index.size.get(el, 0) <= LABEL_MAX:
+    for el in index.short:
+        if el.tag in _LABEL_TAGS and index.size[el] <= LABEL_MAX:
             parent = el.getparent()
             # Prefer the outermost short element whose text is the same label.
             if parent is not None and parent.tag in _LABEL_TAGS and index.size.get(parent, 0) == index.size[el]:
@@ -188,12 +199,12 @@ def _drop_following_links(label: HtmlElement, index: TextIndex) -> int:
     return count
 
 
-def remove_labelled_boxes(root: HtmlElement, index: TextIndex, book: PhraseBook, removed: Counter[str]) -> None:
+def remove_labelled_boxes(index: TextIndex, book: PhraseBook, removed: Counter[str]) -> None:
     """Drop boxes headed by a noise label, and lines that are only a noise label."""
-    for el in _label_elements(root, index):
+    for el in _label_elements(index):
         if el.getparent() is None or el.tag in {"body", "html"}:
             continue
-        text = text_of(el)
+        text = index.text(el)
         category = book.label(text, BOX_CATEGORIES + LINE_CATEGORIES + ("comments", "most_read"))
         if category is None:
             continue
@@ -215,9 +226,9 @@ def remove_labelled_boxes(root: HtmlElement, index: TextIndex, book: PhraseBook,
         removed[f"label/{category}"] += 1
 
 
-def remove_read_also_lines(root: HtmlElement, index: TextIndex, book: PhraseBook, removed: Counter[str]) -> None:
+def remove_read_also_lines(index: TextIndex, book: PhraseBook, removed: Counter[str]) -> None:
     """Drop "اقرأ أيضاً: <headline>" lines: a read-also/related label followed by a link."""
-    for el in list(elements(root)):
+    for el in index.short:
         if el.tag not in {"p", "div", "li", "span", "section", "aside", "dd", "blockquote"} or el.getparent() is None:
             continue
         size = index.size.get(el, 0)
@@ -226,72 +237,59 @@ def remove_read_also_lines(root: HtmlElement, index: TextIndex, book: PhraseBook
         parent = el.getparent()
         if parent is not None and parent.tag == el.tag and index.size.get(parent, 0) == size:
             continue
-        if book.prefix(text_of(el), ("read_also", "related", "next_article")):
+        if book.prefix(index.text(el), ("read_also", "related", "next_article")):
             remove(el)
             removed["line/read_also"] += 1
 
 
-def remove_headline_links(root: HtmlElement, index: TextIndex, removed: Counter[str]) -> None:
+def remove_headline_links(index: TextIndex, removed: Counter[str]) -> None:
     """Drop paragraphs and lists that are only headline links (related stories in the body)."""
-    for el in list(elements(root)):
+    for el in index.tagged("ul", "ol", "p"):
         if el.getparent() is None:
             continue
         if el.tag in {"ul", "ol"}:
             items = [li for li in el if isinstance(li.tag, str) and li.tag == "li"]
             if len(items) >= 2 and all(
-                index.size.get(li, 0) and index.link_ratio(li) >= 0.9 and len(text_of(li).split()) >= 3
+                index.size.get(li, 0) and index.link_ratio(li) >= 0.9 and len(index.text(li).split()) >= 3
                 for li in items
             ) and index.size.get(el, 0) <= HEADLINE_MAX * len(items):
                 remove(el)
                 removed["headline_list"] += 1
         elif el.tag == "p":
             size = index.size.get(el, 0)
-            if 0 < size <= HEADLINE_MAX and index.link_ratio(el) >= 0.95 and len(text_of(el).split()) >= 3:
+            if 0 < size <= HEADLINE_MAX and index.link_ratio(el) >= 0.95 and len(index.text(el).split()) >= 3:
                 remove(el)
                 removed["headline_line"] += 1
 
 
-def remove_disclaimers(root: HtmlElement, index: TextIndex, book: PhraseBook, removed: Counter[str]) -> None:
-    """Drop short blocks that carry an aggregator or external-content disclaimer."""
-    for el in list(elements(root)):
-        if el.tag not in {"p", "div", "span", "small", "section"} or el.getparent() is None:
+def remove_prompt_lines(index: TextIndex, book: PhraseBook, removed: Counter[str]) -> None:
+    """Drop short blocks with an aggregator disclaimer or a sign-up / get-the-app prompt."""
+    for el in index.short:
+        if el.tag not in {"p", "div", "span", "small", "section", "aside", "li"} or el.getparent() is None:
             continue
-        size = index.size.get(el, 0)
-        if not 0 < size <= 400 or any(isinstance(c.tag, str) and c.tag in {"p", "div"} for c in el):
+        if index.size[el] > 400 or any(c.tag in {"p", "div", "section"} for c in el):
             continue
-        if book.contains(text_of(el), ("aggregator_disclaimer",)):
+        category = book.contains(index.text(el), ("aggregator_disclaimer", "signup_prompt"))
+        if category is not None:
             remove(el)
-            removed["disclaimer"] += 1
+            removed[f"prompt/{category}"] += 1
 
 
-def remove_signup_prompts(root: HtmlElement, index: TextIndex, book: PhraseBook, removed: Counter[str]) -> None:
-    """Drop short blocks that ask the reader to sign up, subscribe or get the app."""
-    for el in list(elements(root)):
-        if el.tag not in {"p", "div", "section", "aside", "li"} or el.getparent() is None:
-            continue
-        size = index.size.get(el, 0)
-        if not 0 < size <= 300 or any(isinstance(c.tag, str) and c.tag in {"p", "div", "section"} for c in el):
-            continue
-        if book.contains(text_of(el), ("signup_prompt",)):
-            remove(el)
-            removed["signup"] += 1
-
-
-def remove_chrome(root: HtmlElement, index: TextIndex, removed: Counter[str]) -> None:
+def remove_chrome(index: TextIndex, removed: Counter[str]) -> None:
     """Drop page chrome (nav, aside, footer, forms) that holds no article prose."""
-    for el in list(elements(root)):
-        if el.tag in CHROME_TAGS and el.getparent() is not None and index.prose_within(el) < 400:
+    for el in index.tagged(*CHROME_TAGS):
+        if el.getparent() is not None and index.prose_within(el) < 400:
             if el.tag == "header" and any(d.tag == "h1" for d in el.iterdescendants()):
                 continue
             remove(el)
             removed[f"chrome/{el.tag}"] += 1
 
 
-def strip_heading_noise(root: HtmlElement, book: PhraseBook, removed: Counter[str]) -> None:
+def strip_heading_noise(index: TextIndex, book: PhraseBook, removed: Counter[str]) -> None:
     """Drop headings that are a noise label themselves ("الأكثر قراءة" left without a box)."""
-    for el in list(elements(root)):
-        if el.tag in HEADINGS and el.getparent() is not None:
-            text = text_of(el)
+    for el in index.tagged(*HEADINGS):
+        if el.getparent() is not None:
+            text = index.text(el)
             if len(text) <= LABEL_MAX and book.label(text, BOX_CATEGORIES + ("most_read", "comments", "tags_label")):
                 remove(el)
                 removed["heading_label"] += 1

@@ -16,7 +16,7 @@ from urllib.parse import unquote, urlsplit
 
 from lxml.html import HtmlElement
 
-from pipelines.cleaning.dom import TextIndex, elements, remove, text_of, tokens
+from pipelines.cleaning.dom import TextIndex, remove, text_of, tokens
 from pipelines.cleaning.phrases import PhraseBook
 
 #: Class/id tokens of tag containers.
@@ -93,18 +93,18 @@ def find_tags(root: HtmlElement, index: TextIndex, book: PhraseBook, after: int 
     """
     result = TagResult()
     candidates: list[tuple[HtmlElement, HtmlElement | None]] = []
-    for el in elements(root):
-        if index.order.get(el, -1) <= after or el.tag in {"body", "html", "main", "article"}:
+    for el in index.short:
+        if index.order[el] <= after or el.tag in {"body", "html", "main", "article"}:
             continue
-        size = index.size.get(el, 0)
-        if not size or size > BLOCK_MAX:
+        size = index.size[el]
+        if size > BLOCK_MAX:
             continue
-        if size <= 40 and el.tag not in {"a", "ul", "ol"} and book.label(text_of(el), ("tags_label",)):
+        if size <= 40 and el.tag not in {"a", "ul", "ol"} and book.label(index.text(el), ("tags_label",)):
             block = _block_for_label(el, index)
             if block is el and el.getnext() is not None and index.link_ratio(el.getnext()) >= 0.7:
                 block = el.getparent() if el.getparent() is not None and index.size.get(el.getparent(), 0) <= BLOCK_MAX else el
             candidates.append((block, el))
-        elif _TAG_TOKENS & tokens(el) and index.link_ratio(el) >= 0.7 and el.tag not in {"a", "li"}:
+        elif (el.get("class") or el.get("id")) and index.link_ratio(el) >= 0.7 and el.tag not in {"a", "li"} and _TAG_TOKENS & tokens(el):
             candidates.append((el, None))
         elif (
             el.tag in {"section", "div", "aside", "nav", "ul"}

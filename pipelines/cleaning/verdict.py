@@ -1,9 +1,10 @@
 """Is this page a news article? Page-structure signals and the text-based verdict.
 
-:func:`page_verdict` looks at the parsed page (before noise removal) for what makes a page a
-non-article: a listing of teasers (section, tag and index pages), a video-only or gallery page,
-an error page served with status 200. :func:`judge` gives the verdict on a cleaned article:
-it keeps a page-level reason, and adds the text-based ones (no text, too short, error text).
+:func:`page_signals` reads the parsed page (before noise removal) for what makes a page a
+non-article: teasers (section, tag and index pages), video players, image galleries; once the
+text is extracted, :func:`structural_reason` decides with it (a listing's text is teaser text,
+a video page has little text). :func:`judge` gives the verdict on a cleaned article: it keeps a
+reason already set and adds the text-based ones (no text, too short, an error page).
 
 Reasons (used in stats keys ``newscrawl/quality/dropped/<reason>``): ``index_page``,
 ``tag_page``, ``video_only``, ``gallery``, ``error_page``, ``empty_text``, ``too_short``.
@@ -13,11 +14,12 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
 from lxml.html import HtmlElement
 
-from pipelines.cleaning.dom import CHROME_TAGS, TextIndex, inside, text_of
+from pipelines.cleaning.dom import CHROME_TAGS, TextIndex, inside
 from pipelines.cleaning.model import CleanArticle
 from pipelines.cleaning.normalize import fold
 
@@ -66,6 +68,19 @@ def _json_ld_types(root: HtmlElement) -> set[str]:
     return types
 
 
+@dataclass(frozen=True)
+class PageMarkup:
+    """What the page's markup says about its kind (read before scripts are stripped)."""
+
+    json_ld_types: frozenset[str]
+    og_type: str
+
+
+def page_markup(root: HtmlElement) -> PageMarkup:
+    """JSON-LD ``@type`` values (lower case) and ``og:type`` of the page."""
+    return PageMarkup(frozenset(_json_ld_types(root)), _og_type(root))
+
+
 def _og_type(root: HtmlElement) -> str:
     for meta in root.iter("meta"):
         if (meta.get("property") or meta.get("name") or "").lower() == "og:type":
@@ -73,48 +88,87 @@ def _og_type(root: HtmlElement) -> str:
     return ""
 
 
-def _teasers(root: HtmlElement, index: TextIndex) -> tuple[int, int]:
-    """Count teasers (link-only headings) and prose paragraphs outside teaser boxes."""
-    teaser_boxes: set[HtmlElement] = set()
-    count = 0
-    for heading in root.iter("h2", "h3", "h4"):
-        if inside(heading, CHROME_TAGS) or not index.size.get(heading, 0):
+#: Largest prose (characters) a teaser box holds; a heading-link over more is an article title.
+TEASER_PROSE_MAX = 400
+#: Share of the extracted text found inside teasers that makes a listing.
+TEASER_SHARE = 0.6
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass
+class PageSignals:
+    """Structure of the page before cleaning, for the verdict once the text is known."""
+
+    teasers: int = 0
+    body_paragraphs: int = 0
+    teaser_text: str = ""
+    listing_markup: bool = False
+    media: str | None = None
+    tag_path: bool = False
+    section_path: bool = False
+
+
+def _teasers(index: TextIndex) -> tuple[int, int, str]:
+    """Teaser boxes (small boxes headed by a link-only heading), prose paragraphs outside
+    them, and the teasers' text."""
+    boxes: set[HtmlElement] = set()
+    for heading in index.tagged("h2", "h3", "h4"):
+        if not index.size.get(heading, 0) or index.link_ratio(heading) < 0.9 or inside(heading, CHROME_TAGS):
             continue
-        if index.link_ratio(heading) >= 0.9:
-            count += 1
-            parent = heading.getparent()
-            if parent is not None:
-                teaser_boxes.add(parent)
+        parent = heading.getparent()
+        if parent is not None and index.prose_within(parent) <= TEASER_PROSE_MAX:
+            boxes.add(parent)
     body = 0
-    for p in root.iter("p"):
+    for p in index.tagged("p"):
         if index.plain(p) < BODY_PARAGRAPH_CHARS or inside(p, CHROME_TAGS):
             continue
-        if any(a in teaser_boxes for a in p.iterancestors()):
+        if any(a in boxes for a in p.iterancestors()):
             continue
         body += 1
-    return count, body
+    teaser_text = "\n".join(_SPACE.sub(" ", b.text_content()).strip() for b in boxes)
+    return len(boxes), body, teaser_text
 
 
-def page_verdict(root: HtmlElement, index: TextIndex, url: str) -> str | None:
-    """A non-article reason from the page's structure, or ``None`` when it may be an article."""
-    teasers, body_paragraphs = _teasers(root, index)
-    types = _json_ld_types(root)
-    article_types = {t for t in types if t.endswith("article") or t in {"reportagenewsarticle", "blogposting"}}
+def page_signals(index: TextIndex, url: str, markup: PageMarkup) -> PageSignals:
+    """Read the page's structure (call before any noise removal)."""
+    teasers, body_paragraphs, teaser_text = _teasers(index)
+    types = markup.json_ld_types
+    article_types = {t for t in types if t.endswith("article") or t in {"blogposting", "report"}}
     path = unquote(urlsplit(url).path)
-    listing_markup = bool(types & _LISTING_TYPES) and not article_types or _og_type(root) == "website"
-    if body_paragraphs < MIN_BODY_PARAGRAPHS and (teasers >= MIN_TEASERS or listing_markup and teasers >= 2):
-        return "tag_page" if _TAG_PATH.search(path) else "index_page"
-    if body_paragraphs == 0 and not article_types and (_TAG_PATH.search(path) or _SECTION_PATH.search(path)) and teasers >= 2:
-        return "tag_page" if _TAG_PATH.search(path) else "index_page"
-    prose = sum(index.plain(p) for p in root.iter("p") if not inside(p, CHROME_TAGS))
-    if prose < MEDIA_TEXT_CHARS:
-        og = _og_type(root)
-        videos = [e for e in root.iter("video", "iframe") if e.tag == "video" or _VIDEO_HOSTS.search(e.get("src") or "")]
-        if videos or og.startswith("video") or "videoobject" in types and not article_types:
-            return "video_only"
-        images = [i for i in root.iter("img") if not inside(i, CHROME_TAGS)]
-        if len(images) >= 6 or "imagegallery" in types:
-            return "gallery"
+    signals = PageSignals(
+        teasers=teasers,
+        body_paragraphs=body_paragraphs,
+        teaser_text=teaser_text,
+        listing_markup=bool(types & _LISTING_TYPES) and not article_types or markup.og_type == "website",
+        tag_path=bool(_TAG_PATH.search(path)),
+        section_path=bool(_SECTION_PATH.search(path)),
+    )
+    videos = [e for e in index.tagged("video", "iframe") if e.tag == "video" or _VIDEO_HOSTS.search(e.get("src") or "")]
+    if videos or markup.og_type.startswith("video") or "videoobject" in types and not article_types:
+        signals.media = "video_only"
+    elif len([i for i in index.tagged("img") if not inside(i, CHROME_TAGS)]) >= 6 or "imagegallery" in types:
+        signals.media = "gallery"
+    return signals
+
+
+def structural_reason(signals: PageSignals, text: str) -> str | None:
+    """A non-article reason from the page's structure and its extracted text, or ``None``.
+
+    A listing needs teasers, few paragraphs outside them, and an extracted text that is short
+    or mostly teaser text; a video or gallery page needs a short text.
+    """
+    listing = signals.body_paragraphs < MIN_BODY_PARAGRAPHS and (
+        signals.teasers >= MIN_TEASERS
+        or signals.teasers >= 2 and (signals.listing_markup or signals.tag_path or signals.section_path)
+    )
+    if listing:
+        lines = [_SPACE.sub(" ", line).strip() for line in text.split("\n")]
+        total = sum(len(line) for line in lines)
+        in_teasers = sum(len(line) for line in lines if line and line in signals.teaser_text)
+        if total < MEDIA_TEXT_CHARS or in_teasers >= TEASER_SHARE * total:
+            return "tag_page" if signals.tag_path else "index_page"
+    if signals.media and len(text) < MEDIA_TEXT_CHARS:
+        return signals.media
     return None
 
 

@@ -26,7 +26,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from pipelines.cleaning.normalize import fold
@@ -39,12 +39,14 @@ _NON_WORD = re.compile(r"[^\w:]+")
 _TRAILING_COUNT = re.compile(r"(?: \d+)+$")
 
 
+@lru_cache(maxsize=65536)
 def key(text: str) -> str:
     """``text`` folded for phrase matching: delimiters become `` : ``, other punctuation a space."""
     folded = _DELIM.sub(" : ", fold(text))
     return " ".join(_NON_WORD.sub(" ", folded).split())
 
 
+@lru_cache(maxsize=65536)
 def label_key(text: str) -> str:
     """:func:`key` without delimiters and trailing counts ("التعليقات (3)" → "التعليقات")."""
     bare = " ".join(key(text).replace(":", " ").split())
