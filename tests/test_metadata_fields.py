@@ -77,6 +77,14 @@ def test_without_h1_the_og_title_without_suffix() -> None:
     assert extract(head, "<div>لا عنوان</div>").title == "أسعار البطاطا تقفز في الأسواق"
 
 
+def test_soft_hyphens_leave_the_title_and_zwnj_stays() -> None:
+    headline = "Verfas\u00adsungs\u00adbeschwerde gegen Waffen\u200blieferungen eingelegt"
+    body = f"<article><h1>{headline}</h1></article>"
+    assert extract("", body).title == "Verfassungsbeschwerde gegen Waffenlieferungen eingelegt"
+    persian = "<article><h1>خاموشی\u200cهای گسترده در تهران</h1></article>"
+    assert extract("", persian).title == "خاموشی\u200cهای گسترده در تهران"
+
+
 def test_kicker_and_headline_spans_join_as_the_meta_title_does() -> None:
     head = '<meta property="og:title" content="Basketball: Nach der Schlägerei in Madrid">'
     body = "<h1><span>Basketball</span><span>Nach der Schlägerei in Madrid</span></h1>"

@@ -20,6 +20,8 @@ from pipelines.cleaning.normalize import fold
 #: Separators between a headline and the site name in a meta title.
 _SEPARATOR = re.compile(r"\s+[|\-–—•·»«/~]\s+|\s*[|｜]\s*|\s+::\s+|\s+[-–—]{2}\s+")
 _PREFIX_COLON = re.compile(r"^(?P<name>[^:：]{2,40})\s*[:：]\s+(?P<rest>.+)$")
+#: Soft hyphen, zero-width space, word joiner, BOM: invisible in a rendered headline.
+_INVISIBLE = re.compile("[\u00ad\u200b\u2060\ufeff]")
 _TRUNCATED = re.compile(r"\s*(?:\.\.\.|…)\s*$")
 _WORD = re.compile(r"\w+")
 _HIDDEN_CLASS = re.compile(r"visually-hidden|sr-only|screen-reader|hidden", re.IGNORECASE)
@@ -176,7 +178,18 @@ def choose_title(
 
     In order: the ``<h1>`` that a meta title vouches for; an ``<h1>`` that looks like an
     article headline; the first whole meta title; any ``<h1>``; a cut-off meta title.
+    Soft hyphens and other invisible break hints are removed (ZWNJ stays: Persian and
+    Urdu words need it).
     """
+    title, element = _choose_title(tree, sources, site_names)
+    if title is not None:
+        title = " ".join(_INVISIBLE.sub("", title).split()) or None
+    return title, element
+
+
+def _choose_title(
+    tree: lxml.html.HtmlElement, sources: PageSources, site_names: Sequence[str]
+) -> tuple[str | None, lxml.html.HtmlElement | None]:
     candidates = meta_titles(sources, site_names)
     head_title = _document_title(tree)
     if head_title:
