@@ -136,7 +136,7 @@ class NearDupIndex:
             return []
         candidates = [article_id for article_id, _ in shared.most_common(self.max_candidates)]
         matches = []
-        for doc in self.sketches.find({"_id": {"$in": candidates}}):
+        for doc in self.sketches.find({"_id": {"$in": candidates}}, {"b": 0}):
             other = self._from_document(doc)
             if other is None:
                 continue
