@@ -149,6 +149,11 @@ def test_every_solar_hijri_month_with_persian_digits() -> None:
     assert days == sorted(days)
 
 
+def test_two_digit_year_with_dots() -> None:
+    assert iso_dates("Do 25.04.24 | 14:07 Uhr") == ["2024-04-25T14:07:00"]
+    assert find_dates("Version 1.2.3") == []
+
+
 def test_numeric_solar_and_hijri_dates_by_year() -> None:
     assert iso_dates("۱۴۰۳/۰۹/۰۳") == ["2024-11-23"]
     assert [f.calendar for f in find_dates("1446/10/18 هـ")] == [HIJRI]
@@ -298,6 +303,15 @@ def test_relative_date_gives_way_to_meta_tags() -> None:
     head = '<meta property="article:published_time" content="2024-01-20T06:12:00Z">'
     body = '<h1>عنوان الخبر</h1><span class="time-ago">منذ 3 ساعات</span>'
     assert published(head, body) == "2024-01-20T06:12:00+00:00"
+
+
+def test_date_line_after_a_standfirst_and_in_a_shared_header_block() -> None:
+    body = (
+        "<h1>عنوان الخبر هنا</h1><p class='teaser'>" + "مقدمة الخبر " * 15 + "</p>"
+        "<section class='article-shared-meta'><time datetime='2024-01-30'>30.01.2024</time>"
+        "</section>"
+    )
+    assert published("", body) == "2024-01-30"
 
 
 def test_date_in_the_page_header_and_in_comments_is_not_the_article_date() -> None:

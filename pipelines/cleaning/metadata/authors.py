@@ -303,7 +303,7 @@ def visible_authors(zone: HeaderZone, site_names: Sequence[str]) -> tuple[bool, 
         if not text or len(text) > _MAX_BYLINE * 2:
             continue
         return True, _names_from_element(element, site_names)
-    for element in zone.after:
+    for element in zone.after[: zone.lead_end]:
         if len(element.text_content()) > _MAX_BYLINE * 2:
             continue
         text = element_text(element)

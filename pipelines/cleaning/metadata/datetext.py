@@ -90,6 +90,10 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     patterns["dmy:numeric"] = re.compile(
         r"(?<![\d/.\-:])(?P<a>\d{1,2})(?P<s>[-/.])(?P<b>\d{1,2})(?P=s)(?P<y>\d{4})(?![\d/])"
     )
+    # "25.04.24": a two-digit year, only with dots or slashes.
+    patterns["dmy:short"] = re.compile(
+        r"(?<![\d/.\-:])(?P<a>\d{1,2})(?P<s>[/.])(?P<b>\d{1,2})(?P=s)(?P<y>\d{2})(?![\d/.])"
+    )
     return patterns
 
 
@@ -187,8 +191,8 @@ def _readings(
     kind: str, match: re.Match[str], folded: str, end: int
 ) -> tuple[DateValue, str, tuple[DateValue, ...]] | None:
     months = month_names()
-    year = int(match["y"])
-    if kind.startswith("dmy:") and kind != "dmy:numeric":
+    year = int(match["y"]) + (2000 if kind == "dmy:short" else 0)
+    if kind.startswith("dmy:") and kind not in {"dmy:numeric", "dmy:short"}:
         calendar = kind[4:]
         day = _convert(calendar, year, months[calendar][_key(match["m"])], int(match["d"]))
         return (DateValue(day), calendar, ()) if day else None

@@ -36,13 +36,15 @@ _EXCLUDED_TAGS = frozenset(
 )
 _EXCLUDED_CLASS = re.compile(
     r"comment|caption|related|sidebar|widget|popular|most-?read|most-?view|trending|ticker|"
-    r"breaking|newsletter|share|social|promo|advert|\bads?\b|\bad[-_]|[-_]ads?\b|adslot|"
+    r"breaking|newsletter|share(?!d)|social|promo|advert|\bads?\b|\bad[-_]|[-_]ads?\b|adslot|"
     r"cookie|consent|bio\b|"
     r"recommend|read-?more|more-?from|next-?post|infinite",
     re.IGNORECASE,
 )
-#: A paragraph this long means the article body has started.
+#: A paragraph this long is a standfirst or body text.
 _BODY_TEXT = 100
+#: The header zone ends at this many long blocks (a standfirst, then the body).
+_BODY_BLOCKS = 2
 #: Elements looked at after the headline at most.
 _MAX_AFTER = 250
 #: Levels above the headline searched for a date or byline placed before it.
@@ -59,13 +61,15 @@ _MAX_BEFORE_TEXT = 200
 class HeaderZone:
     """Elements that may hold the byline and the date line.
 
-    ``after``: elements after the headline in document order, up to the first body
-    paragraph. ``before``: elements before the headline in its nearest containers,
-    nearest first.
+    ``after``: elements after the headline in document order, up to the second long
+    block (a standfirst may come before the date line); ``after[:lead_end]`` are those
+    before the first long block, where any short element may be a date line or byline.
+    ``before``: elements before the headline in its nearest containers, nearest first.
     """
 
     after: list[lxml.html.HtmlElement] = field(default_factory=list)
     before: list[lxml.html.HtmlElement] = field(default_factory=list)
+    lead_end: int = 0
 
 
 def class_string(element: lxml.html.HtmlElement) -> str:
@@ -124,11 +128,23 @@ def header_zone(tree: lxml.html.HtmlElement, headline: lxml.html.HtmlElement | N
     excluded = _Exclusions(stop)
     zone = HeaderZone()
     following = _following(anchor) if anchor is headline else _descendants(anchor)
+    blocks = 0
     for count, element in enumerate(following):
-        if count >= _MAX_AFTER or _is_body_text(element) or element.tag == "h1":
+        if count >= _MAX_AFTER or element.tag == "h1":
             break
+        if _is_body_text(element):
+            # A standfirst may stand between the headline and the date line: the zone
+            # goes on past the first long block, up to the start of the body proper.
+            blocks += 1
+            if blocks == 1:
+                zone.lead_end = len(zone.after)
+            if blocks >= _BODY_BLOCKS:
+                break
+            continue
         if not excluded(element):
             zone.after.append(element)
+    if blocks == 0:
+        zone.lead_end = len(zone.after)
     if headline is not None:
         zone.before = _preceding(headline, excluded)
     return zone

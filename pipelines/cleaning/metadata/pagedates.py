@@ -20,7 +20,7 @@ from pipelines.cleaning.metadata.layout import HeaderZone, class_string
 from pipelines.cleaning.metadata.titles import element_text
 
 _DATE_CLASS = re.compile(
-    r"date|time|publish|posted|dateline|timestamp|meta|info|byline|article-?head|tarikh|"
+    r"date|time|publish|posted|dateline|timestamp|meta|info|byline|article-?head|tarikh|tarih|"
     r"تاريخ",
     re.IGNORECASE,
 )
@@ -63,7 +63,7 @@ def visible_dates(zone: HeaderZone, fetched_at: datetime) -> VisibleDates:
     passes = (
         [e for e in zone.after if _dates_named(e)],
         [e for e in zone.before if _dates_named(e)],
-        zone.after,
+        zone.after[: zone.lead_end],
     )
     seen: set[lxml.html.HtmlElement] = set()
     for number, elements in enumerate(passes):

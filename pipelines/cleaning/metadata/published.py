@@ -33,6 +33,7 @@ from pipelines.cleaning.metadata.sources import PageSources
 #: Meta tags holding the publication date, in order of trust after JSON-LD.
 PUBLISHED_META = (
     "article:published_time",
+    "article:published:time",
     "og:article:published_time",
     "og:published_time",
     "article:published",
@@ -62,6 +63,7 @@ PUBLISHED_META = (
 #: Meta tags holding the modification date, in order of trust after JSON-LD.
 MODIFIED_META = (
     "article:modified_time",
+    "article:modified:time",
     "og:article:modified_time",
     "og:updated_time",
     "article:modified",
