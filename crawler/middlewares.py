@@ -11,8 +11,9 @@
   :func:`crawler.rendering.detect_app_shell`) is re-requested once through Chromium. Whether
   the rendered page then had text is counted per site, and the sites whose articles were
   recovered this way are listed in the stats as seeds that should set ``needs_js``.
-- **No Chromium**: requests that need it fail at once with the install command in the
-  message (logged once as an error); the rest of the crawl runs.
+- **No Chromium**: requests that need it fail at once with
+  :class:`~crawler.handlers.ChromiumMissingError`, whose message has the install command
+  (logged once as an error); the rest of the crawl runs.
 
 Stats, per site (``<site>`` is the seed id), all under ``newscrawl/render/``:
 ``routed/<site>`` (needs_js requests sent to Chromium), ``rendered/<site>`` (rendered
@@ -31,12 +32,12 @@ from typing import Any, Self
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 from scrapy_playwright.page import PageMethod
 
-from crawler.handlers import RenderTimeoutError
+from crawler.handlers import ChromiumMissingError, RenderTimeoutError
 from crawler.rendering import RenderConfig, chromium_problem, detect_app_shell, wait_for_content
 
 logger = logging.getLogger(__name__)
@@ -126,12 +127,16 @@ class RenderMiddleware:
             "dont_retry": True,
         }
 
-    def _refuse(self, request: Request, site: str) -> IgnoreRequest:
-        """The error for a page that needs Chromium when Chromium is missing."""
+    def _refuse(self, request: Request, site: str) -> ChromiumMissingError:
+        """The error for a page that needs Chromium when Chromium is missing.
+
+        A failure, not an ignored request: the page was wanted, and the crawl's summary
+        counts it among the failed requests.
+        """
         assert self.unavailable is not None
         self._count(f"unavailable/{site}")
         self._report_unavailable(request)
-        return IgnoreRequest(f"{request.url} needs JavaScript: {self.unavailable}")
+        return ChromiumMissingError(f"{request.url} needs JavaScript: {self.unavailable}")
 
     def _report_unavailable(self, request: Request) -> None:
         """Log the missing browser and its fix once per crawl."""

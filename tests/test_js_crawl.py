@@ -212,6 +212,7 @@ def test_without_chromium_js_pages_fail_with_the_fix_and_the_rest_is_stored(
         "newscrawl/render/fallback/triggered/mocknews": 1,
         "newscrawl/render/fallback/unavailable/mocknews": 1,
     }
+    assert result.stats["newscrawl/spider/errors/article/ChromiumMissingError"] == 3
     # Playwright was never started: no browser, no driver.
     assert not [k for k in result.stats if k.startswith("playwright/")]
     assert not [p for p in js.requested_paths()[js_seen_before:] if p.startswith("/ar/news/")]

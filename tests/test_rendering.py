@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 from scrapy import Request
-from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest, NotConfigured
+from scrapy.exceptions import DownloadTimeoutError, NotConfigured
 from scrapy.http import HtmlResponse, TextResponse
 from scrapy.settings import Settings
 from scrapy.utils.test import get_crawler
@@ -21,7 +21,7 @@ from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from scrapy_playwright.page import PageMethod
 
 import settings.render as render_settings
-from crawler.handlers import RenderDownloadHandler, RenderTimeoutError
+from crawler.handlers import ChromiumMissingError, RenderDownloadHandler, RenderTimeoutError
 from crawler.middlewares import REASON_META, TRIED_META, RenderMiddleware
 from crawler.rendering import (
     CHROMIUM_ARGS,
@@ -511,7 +511,7 @@ def test_missing_chromium_fails_js_pages_with_the_fix_and_keeps_the_rest(
     caplog.set_level(logging.ERROR, logger="crawler.middlewares")
     for n in (1, 2):
         request = _request(f"https://jsite.example.org/news/{n}", "jsite", "article")
-        with pytest.raises(IgnoreRequest, match=r"apt-get install -y chromium"):
+        with pytest.raises(ChromiumMissingError, match=r"apt-get install -y chromium"):
             mw.process_request(request)
         assert "playwright" not in request.meta
     errors = [r for r in caplog.records if r.levelno == logging.ERROR]
