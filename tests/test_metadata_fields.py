@@ -131,6 +131,14 @@ def test_kicker_and_headline_spans_join_as_the_meta_title_does() -> None:
         ("John Smith, Staff Writer", ["John Smith"]),
         ("القاهرة - كتب: أحمد", ["أحمد"]),
         ("هسبريس - عبد الرحيم العسري", ["عبد الرحيم العسري"]),
+        ("أحمد علي، القاهرة", ["أحمد علي"]),
+        ("Anna Martel und Lea Wagner, Nairobi", ["Anna Martel", "Lea Wagner"]),
+        ("David Mouriquand Publié le 06/01/2026", ["David Mouriquand"]),
+        ("Veröffentlicht am 27.04.24 um 10:00", []),
+        ("April 25, 2024", []),
+        ("André Klein Redakteur", ["André Klein"]),
+        ("Elena Oberholzer (obe), Oliver Maksan (oma)", ["Elena Oberholzer", "Oliver Maksan"]),
+        ("Deutsche Welle (www.dw.com)", []),
     ],
 )
 def test_bylines(byline: str, expected: list[str]) -> None:

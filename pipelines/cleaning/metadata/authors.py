@@ -17,6 +17,8 @@ from pipelines.cleaning.metadata.layout import HeaderZone, class_string
 from pipelines.cleaning.metadata.lexicon import (
     author_prefix_pattern,
     author_role_pattern,
+    author_trailing_words,
+    author_wa_names,
     non_person_keys,
     non_person_pattern,
     squash,
@@ -42,95 +44,14 @@ _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+")
 _DATE_START = re.compile(r"(?<![^\W\d_])\d")
 _ATTACHED_WA = re.compile(r"\sو(?=[^\W\d_])")
 #: Given names that begin with "و", so "محمد وليد" stays one name.
-_WA_NAMES = frozenset(
-    fold(name)
-    for name in (
-        "وليد",
-        "وائل",
-        "وفاء",
-        "وسام",
-        "وعد",
-        "وجدي",
-        "وهبة",
-        "وداد",
-        "وحيد",
-        "وديع",
-        "ولاء",
-        "وصفي",
-        "وهيب",
-        "وضاح",
-        "ورد",
-        "وردة",
-        "وجيه",
-        "وفيق",
-        "وهاد",
-        "وئام",
-        "وجدان",
-        "وسيم",
-        "وسيلة",
-        "ولید",
-        "وحید",
-    )
-)
 #: Words that may stand between a name and the date after it in a byline.
-_TRAILING_JUNK = frozenset(
-    fold(word)
-    for word in (
-        "الأحد",
-        "الإثنين",
-        "الاثنين",
-        "الثلاثاء",
-        "الأربعاء",
-        "الخميس",
-        "الجمعة",
-        "السبت",
-        "شنبه",
-        "یکشنبه",
-        "دوشنبه",
-        "سه‌شنبه",
-        "چهارشنبه",
-        "پنجشنبه",
-        "پنج‌شنبه",
-        "جمعه",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "mon",
-        "tue",
-        "wed",
-        "thu",
-        "fri",
-        "sat",
-        "sun",
-        "نشر",
-        "نشرت",
-        "نشر في",
-        "في",
-        "بتاريخ",
-        "تاريخ",
-        "تاريخ النشر",
-        "اخر تحديث",
-        "تحديث",
-        "منذ",
-        "قبل",
-        "الساعة",
-        "published",
-        "posted",
-        "updated",
-        "on",
-        "at",
-        "le",
-        "am",
-    )
-)
 _JUNK_PUNCT = " :：،,|-–—•·()"
 #: "بغداد: سلام الجاف": a place of one or two words, a colon, then the name.
 _DATELINE = re.compile(r"^[^\W\d_][^\s:：]*(?:\s[^\s:：]+)?\s*[:：]\s*(?P<rest>\S.*)$")
-_EDGE = re.compile(r"^[\s:：،,\-–—|.(]+|[\s:：،,\-–—|.)]+$")
+_EDGE = re.compile(r"^[\s:：،,\-–—|.()]+|[\s:：،,\-–—|.()]+$")
+_COMMA_TAIL = re.compile(r"[,،]\s*[^\s,،]+\s*$")
+#: "Elena Oberholzer (obe)": initials or a desk code in brackets after a name.
+_BRACKETED = re.compile(r"\s*[(\[][^()\[\]]{0,25}[)\]]")
 _NOT_NAME = re.compile(r"https?://|www\.|@|\d|[<>{}=#]")
 #: A byline line longer than this is prose (an author bio), not a byline.
 _MAX_BYLINE = 120
@@ -166,8 +87,8 @@ def is_person_name(name: str, site_names: Sequence[str]) -> bool:
     """Whether ``name`` can be a person: not an agency, desk or site, not a URL or a sentence."""
     if len(name) < 2 or len(name) > _MAX_NAME_CHARS or _NOT_NAME.search(name):
         return False
-    if len(name.split()) > _MAX_NAME_WORDS:
-        return False
+    if len(name.split()) > _MAX_NAME_WORDS or (name.isascii() and len(name) <= 3):
+        return False  # a sentence, or initials such as "jse"
     folded = fold(name)
     if non_person_pattern().search(folded):
         return False
@@ -183,12 +104,12 @@ def is_person_name(name: str, site_names: Sequence[str]) -> bool:
 
 def clean_byline(text: str, site_names: Sequence[str] = ()) -> list[str]:
     """Personal names from one byline string ("كتب- إسلام مجدي:", "By A and B")."""
-    text = " ".join(_URL.sub(" ", text).split())
+    text = " ".join(_BRACKETED.sub("", _URL.sub(" ", text)).split())
     if not text or len(text) > _MAX_BYLINE or _is_role_line(text):
         return []
     text = _strip_prefix(_EDGE.sub("", _before_date(text)))
     names: list[str] = []
-    for raw_part in _split_names(text):
+    for raw_part in _without_place(_split_names(text), text):
         part = _strip_prefix(_EDGE.sub("", raw_part))
         if not part or _is_role_line(part):
             continue  # "تصوير: …", "Photos: …": credited, but not for the text
@@ -213,9 +134,20 @@ def _before_date(text: str) -> str:
     if cut <= 0:
         return text
     words = text[:cut].split()
-    while words and fold(words[-1]).strip(_JUNK_PUNCT) in _TRAILING_JUNK | {""}:
+    junk = author_trailing_words() | {""}
+    while words and fold(words[-1]).strip(_JUNK_PUNCT) in junk:
         words.pop()
     return " ".join(words)
+
+
+def _without_place(parts: list[str], text: str) -> list[str]:
+    """Drop a one-word last part after a comma when the names have two words or more:
+    "Anna Martel und Lea Wagner, Nairobi", "أحمد علي، القاهرة"."""
+    if len(parts) < 2 or len(parts[-1].split()) != 1:
+        return parts
+    if not _COMMA_TAIL.search(text) or not any(len(p.split()) >= 2 for p in parts[:-1]):
+        return parts
+    return parts[:-1]
 
 
 def _split_names(text: str) -> list[str]:
@@ -235,7 +167,11 @@ def _split_attached_wa(part: str) -> list[str]:
     for match in _ATTACHED_WA.finditer(part):
         left, right = part[: match.start()].strip(), part[match.end() :].strip()
         next_word = "و" + right.split()[0] if right else ""
-        if len(left.split()) >= 2 and len(right.split()) >= 2 and fold(next_word) not in _WA_NAMES:
+        if (
+            len(left.split()) >= 2
+            and len(right.split()) >= 2
+            and fold(next_word) not in author_wa_names()
+        ):
             return [left, *_split_attached_wa(right)]
     return [part]
 

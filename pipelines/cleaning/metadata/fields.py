@@ -17,6 +17,7 @@ _DOMAIN_SUFFIX = re.compile(
     re.IGNORECASE,
 )
 _NEWSPAPER = re.compile(r"^(?:جريدة|صحيفة|روزنامه)\s+(?P<name>\S.*)$")
+_URLISH = re.compile(r"\s*(?:https?://|www\.)", re.IGNORECASE)
 _TAG_SPLIT = re.compile(r"\s*[,،;؛]\s*")
 _BREADCRUMB = re.compile(r"breadcrumb|breadcumb|crumbs|\bpath\b", re.IGNORECASE)
 #: Breadcrumb entries that lead home rather than to a section.
@@ -49,7 +50,7 @@ def site_name_candidates(sources: PageSources, hint: str | None) -> list[str]:
     names.append(hint)
     result: list[str] = []
     for name in names:
-        if name and name not in result:
+        if name and name not in result and not _URLISH.match(name):
             result.append(" ".join(name.split()))
     return result
 

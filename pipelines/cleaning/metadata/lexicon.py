@@ -71,6 +71,21 @@ def author_role_pattern() -> re.Pattern[str]:
 
 
 @functools.cache
+def author_trailing_words() -> frozenset[str]:
+    """Folded words that may follow a byline's names before a date: weekdays, "published"
+    labels and Gregorian month names."""
+    words = {fold(line) for line in _read_lines("author_trailing_words.txt")}
+    words.update(name for name in month_names()["gregorian"] if " " not in name)
+    return frozenset(words)
+
+
+@functools.cache
+def author_wa_names() -> frozenset[str]:
+    """Folded given names that begin with "و" ("وليد", "وائل"...)."""
+    return frozenset(fold(line) for line in _read_lines("author_wa_names.txt"))
+
+
+@functools.cache
 def month_names() -> dict[str, dict[str, int]]:
     """For each calendar, folded month spelling -> month number (1-12)."""
     raw = tomllib.loads((_DATA / "months.toml").read_text(encoding="utf-8"))
