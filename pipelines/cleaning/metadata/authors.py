@@ -43,8 +43,7 @@ _URL = re.compile(r"https?://\S+|www\.\S+|\S+@\S+\.\w+")
 #: A number that is not part of a word ("فرانس24" keeps its digits).
 _DATE_START = re.compile(r"(?<![^\W\d_])\d")
 _ATTACHED_WA = re.compile(r"\sو(?=[^\W\d_])")
-#: Given names that begin with "و", so "محمد وليد" stays one name.
-#: Words that may stand between a name and the date after it in a byline.
+#: Punctuation around the words between a name and the date after it.
 _JUNK_PUNCT = " :：،,|-–—•·()"
 #: "بغداد: سلام الجاف": a place of one or two words, a colon, then the name.
 _DATELINE = re.compile(r"^[^\W\d_][^\s:：]*(?:\s[^\s:：]+)?\s*[:：]\s*(?P<rest>\S.*)$")
@@ -80,6 +79,7 @@ def _cut_folded_prefix(text: str, folded_length: int) -> str:
 
 
 def _is_role_line(text: str) -> bool:
+    """Whether a byline line describes the author or credits a photo ("صفة المؤلف، …")."""
     return author_role_pattern().match(fold(text)) is not None
 
 
@@ -192,6 +192,7 @@ def _person_part(segment: str, site_names: Sequence[str]) -> str | None:
 
 
 def _unique(names: Iterable[str]) -> list[str]:
+    """``names`` without repeats (compared loosely), in their order."""
     seen: set[str] = set()
     result: list[str] = []
     for name in names:
@@ -203,25 +204,29 @@ def _unique(names: Iterable[str]) -> list[str]:
 
 
 def _byline_named(element: lxml.html.HtmlElement) -> bool:
+    """Whether an element is named like a byline (class, id, itemprop or ``rel=author``)."""
     return bool(_BYLINE_CLASS.search(class_string(element))) or (
         (element.get("rel") or "").lower() == "author"
     )
 
 
 def _starts_with_prefix(text: str) -> bool:
+    """Whether ``text`` opens with a byline prefix followed by something ("كتب أحمد")."""
     folded = fold(text)
     match = author_prefix_pattern().match(folded)
     return match is not None and match.end() < len(folded)
 
 
 def _names_from_element(element: lxml.html.HtmlElement, site_names: Sequence[str]) -> list[str]:
+    """Names in a byline element: its author-page links, else each list item, else its text."""
     links = [
         element_text(link)
         for link in element.iter("a")
         if _AUTHOR_HREF.search(link.get("href") or "") or link.get("rel") == "author"
     ]
-    if links:
-        return _unique(n for text in links for n in clean_byline(text, site_names))
+    from_links = _unique(n for text in links for n in clean_byline(text, site_names))
+    if from_links:
+        return from_links
     items = [item for item in element.iter("li") if item is not element]
     lines = [element_text(item) for item in items] if items else [element_text(element)]
     return _unique(n for line in lines for n in clean_byline(line, site_names))
@@ -232,13 +237,19 @@ def visible_authors(zone: HeaderZone, site_names: Sequence[str]) -> tuple[bool, 
     named = [e for e in zone.after if _byline_named(e)] + [
         e for e in zone.before if _byline_named(e)
     ]
+    found = False
     for element in named:
         if len(element.text_content()) > _MAX_BYLINE * 4:
             continue
         text = element_text(element)
         if not text or len(text) > _MAX_BYLINE * 2:
             continue
-        return True, _names_from_element(element, site_names)
+        names = _names_from_element(element, site_names)
+        if names:
+            return True, names
+        found = True  # an agency credit, or a byline box holding only the date
+    if found:
+        return True, []
     for element in zone.after[: zone.lead_end]:
         if len(element.text_content()) > _MAX_BYLINE * 2:
             continue
@@ -310,5 +321,6 @@ def choose_authors(zone: HeaderZone, sources: PageSources, site_names: Sequence[
 
 
 def _named_in(name: str, names: Sequence[str]) -> bool:
+    """Whether ``name`` is one of ``names``, or part of one, or one of them part of it."""
     key = squash(name)
     return any(key in squash(other) or squash(other) in key for other in names)
