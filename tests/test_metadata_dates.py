@@ -325,6 +325,30 @@ def test_date_in_the_page_header_and_in_comments_is_not_the_article_date() -> No
     assert meta.published is None
 
 
+def test_today_date_above_the_headline_does_not_overrule_the_markup() -> None:
+    head = '<meta property="article:published_time" content="2024-01-28T08:00:00+03:00">'
+    body = (
+        "<div class='wrap'><div class='today-date'>الخميس 1 فبراير 2024</div>"
+        "<h1>عنوان الخبر هنا</h1></div>"
+    )
+    assert published(head, body) == "2024-01-28T08:00:00+03:00"
+    assert published("", body) == "2024-02-01"
+
+
+def test_hijri_date_line_a_day_off_the_markup_still_agrees() -> None:
+    head = '<meta property="article:published_time" content="2025-04-17T09:00:00+03:00">'
+    body = '<h1>عنوان الخبر</h1><div class="date">الأربعاء 18 شوال 1446 هـ</div>'
+    assert published(head, body) == "2025-04-17T09:00:00+03:00"
+
+
+def test_machine_value_the_url_confirms_is_preferred() -> None:
+    head = ld(headline="عنوان", datePublished="2024-03-01T10:00:00+02:00") + (
+        '<meta property="article:published_time" content="2024-01-30T09:00:00+02:00">'
+    )
+    url = "https://example.com/story/2024/1/30/slug/123"
+    assert published(head, "<h1>عنوان</h1>", url) == "2024-01-30T09:00:00+02:00"
+
+
 def test_url_date_overrides_a_machine_date_far_from_it() -> None:
     head = ld(headline="عنوان", datePublished="2024-03-01T10:00:00+02:00")
     url = "https://example.com/story/2024/1/30/slug/123"

@@ -38,12 +38,16 @@ class VisibleDates:
     ``published``/``modified``: absolute dates from the date line. ``relative``: a
     relative date resolved against the fetch time. ``time_values``: ``datetime``
     attributes of ``<time>`` elements and ``itemprop=datePublished`` in the zone.
+    ``weak``: the date line was not named as one and came after the headline, or it
+    stood before the headline (where a site-wide "today" date may sit): it may confirm
+    a machine date but not overrule one.
     """
 
     published: FoundDate | None = None
     modified: FoundDate | None = None
     relative: DateValue | None = None
     time_values: list[DateValue] = field(default_factory=list)
+    weak: bool = False
 
 
 def _dates_named(element: lxml.html.HtmlElement) -> bool:
@@ -79,6 +83,7 @@ def visible_dates(zone: HeaderZone, fetched_at: datetime) -> VisibleDates:
                 continue
             _read(text, result, fetched_at)
             if result.published is not None:
+                result.weak = number > 0
                 return result
     return result
 

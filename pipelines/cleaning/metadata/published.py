@@ -6,9 +6,11 @@ The rule, in order:
    (JSON-LD, OpenGraph, meta tags, ``<time datetime>``) on the same day gives the exact
    time and offset; among several, the one whose wall-clock time equals the visible time
    wins. When none agrees (stale or copied JSON-LD), the visible date is used, with its
-   time and the offset the machine values use.
-2. Without a date line, the first machine value in order of trust, unless the URL holds
-   a date more than a day away from it (then the URL's day).
+   time and the offset the machine values use. A date line of doubtful standing (not
+   named as one, or above the headline where a site-wide "today" may sit) only confirms:
+   when no machine value agrees with it, it is ignored.
+2. Without a date line, the most trusted machine value that the URL's date (if any) does
+   not contradict by more than a day; when all do, the URL's day.
 3. Then a relative date ("منذ 3 ساعات") resolved against the fetch time, then the URL's
    date.
 """
@@ -20,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from urllib.parse import unquote, urlsplit
 
-from pipelines.cleaning.metadata.datetext import FoundDate
+from pipelines.cleaning.metadata.datetext import HIJRI, FoundDate
 from pipelines.cleaning.metadata.datevalue import (
     DateValue,
     local_day,
@@ -79,6 +81,8 @@ MODIFIED_META = (
 _SAME_MOMENT = timedelta(hours=14)
 #: The largest UTC offset assumed for a site when a UTC value meets a date without time.
 _SITE_OFFSET = timedelta(hours=5)
+#: A Hijri date line and a machine date this far apart still name the same day.
+_HIJRI_TOLERANCE = timedelta(days=1)
 #: A URL date this far from the machine date means the machine date is wrong.
 _URL_TOLERANCE = timedelta(days=1)
 
@@ -189,12 +193,40 @@ class DateChoice:
     distrusted: frozenset[str] = frozenset()
 
 
+def _confirms(machine: DateValue, found: FoundDate) -> bool:
+    """Whether a machine value agrees with any reading of a visible date.
+
+    Hijri dates may be a day off the machine's: sites follow local moon sighting, the
+    conversion follows Umm al-Qura.
+    """
+    for reading in (found.value, *found.alternatives):
+        if agrees(machine, reading):
+            return True
+        if found.calendar == HIJRI and abs(machine.day - reading.day) <= _HIJRI_TOLERANCE:
+            return True
+    return False
+
+
+def _machine_choice(
+    candidates: list[Candidate], url_day: date | None
+) -> tuple[DateValue, frozenset[str]]:
+    """The most trusted machine value that the URL's date does not contradict."""
+    if url_day is None:
+        return candidates[0].value, frozenset()
+    for candidate in candidates:
+        if abs(candidate.value.day - url_day) <= _URL_TOLERANCE:
+            return candidate.value, frozenset()
+    return DateValue(url_day), frozenset(c.source for c in candidates)
+
+
 def _resolve_visible(
     found: FoundDate, candidates: list[Candidate], url_day: date | None
 ) -> tuple[DateValue, frozenset[str]]:
+    """The visible date made exact by an agreeing machine value, or the visible date alone."""
     readings = [found.value, *found.alternatives]
     for reading in readings:
-        agreeing = [c for c in candidates if agrees(c.value, reading)]
+        single = FoundDate(reading, found.calendar)
+        agreeing = [c for c in candidates if _confirms(c.value, single)]
         if agreeing:
             exact = next((c for c in agreeing if _same_clock(c.value, reading)), agreeing[0])
             if exact.value.clock is None and reading.clock is not None:
@@ -213,13 +245,18 @@ def choose_dates(sources: PageSources, visible: VisibleDates, url: str) -> DateC
     url_day = url_date(url)
     distrusted: frozenset[str] = frozenset()
     published: DateValue | None
-    if visible.published is not None:
-        published, distrusted = _resolve_visible(visible.published, published_candidates, url_day)
+    shown = visible.published
+    if (
+        shown is not None
+        and visible.weak
+        and published_candidates
+        and not any(_confirms(c.value, shown) for c in published_candidates)
+    ):
+        shown = None  # a date line of doubtful standing does not overrule the markup
+    if shown is not None:
+        published, distrusted = _resolve_visible(shown, published_candidates, url_day)
     elif published_candidates:
-        published = published_candidates[0].value
-        if url_day is not None and abs(published.day - url_day) > _URL_TOLERANCE:
-            distrusted = frozenset({published_candidates[0].source})
-            published = DateValue(url_day)
+        published, distrusted = _machine_choice(published_candidates, url_day)
     elif visible.relative is not None:
         published = visible.relative
     elif url_day is not None:
