@@ -10,9 +10,11 @@ then fetches them with the crawl's own download handler and routing middleware:
 Each configuration runs in a fresh ``scrapy`` process. Memory is the proportional set size
 (PSS, shared pages split between processes) of that process plus everything it starts
 (Playwright's driver and Chromium's processes), sampled every 50 ms; the peak is reported.
-Throughput is measured after the first ``concurrency`` pages (browser start-up excluded,
-and reported separately). CPU seconds are those of the whole process tree, start-up
-included.
+Throughput and CPU per page are measured after the first ``concurrency`` pages (browser
+start-up excluded, and reported separately as ``start s``); CPU is that of the whole process
+tree (Scrapy, Playwright's driver, every Chromium process). ``CPU s total`` is the whole
+run's, start-up included. On a busy machine the wall-clock figures move a lot; CPU per
+page much less.
 
 ``--long`` renders 500 pages at 4 concurrent pages and checks that memory is flat at the
 end: every page closed, and the memory of the last fifth of the run within 10 % of the
@@ -194,6 +196,23 @@ def pss_kib(pid: int) -> int:
     return 0
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds of one process, plus those of its children that it has reaped."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    # After the name: state is field 3, utime..cstime are fields 14..17 (1-based).
+    ticks = sum(int(v) for v in fields[11:15])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds of ``pid`` and its descendants (live ones, and reaped ones through
+    their parents), so renderer processes that come and go are counted."""
+    return sum(cpu_seconds(p) for p in process_tree(pid))
+
+
 def tree_pss_mib(pid: int) -> float:
     """PSS of ``pid`` and its descendants, in MiB."""
     return sum(pss_kib(p) for p in process_tree(pid)) / 1024
@@ -211,6 +230,7 @@ class RunResult:
     startup_s: float
     total_s: float
     cpu_s: float
+    steady_cpu_per_page: float
     peak_mib: float
     samples: list[tuple[float, float]] = field(default_factory=list)
     memory_by_pages: list[tuple[int, float]] = field(default_factory=list)
@@ -221,7 +241,8 @@ class RunResult:
         return 1 / self.steady_pages_per_s if self.steady_pages_per_s else float("nan")
 
     @property
-    def cpu_per_page(self) -> float:
+    def total_cpu_per_page(self) -> float:
+        """CPU seconds of the whole run (start-up included) per page."""
         return self.cpu_s / self.pages if self.pages else float("nan")
 
 
@@ -265,6 +286,7 @@ def run_config(base: str, mode: str, concurrency: int, pages: int) -> RunResult:
         startup_s=report["startup_s"],
         total_s=report["total_s"],
         cpu_s=cpu,
+        steady_cpu_per_page=float(report["steady_cpu_per_page"]),
         peak_mib=max((mib for _, mib in samples), default=0.0),
         samples=samples,
         stats=report["stats"],
@@ -299,6 +321,9 @@ def worker(base: str, mode: str, concurrency: int, pages: int) -> None:
     )
     times: list[float] = []
     ok: list[bool] = []
+    #: CPU seconds of this process and its browser after the warm-up page and at the end.
+    cpu_marks: dict[str, float] = {}
+    warm = min(concurrency, pages - 1)
     #: (pages done, PSS MiB of this process and its browser) every SAMPLE_EVERY pages.
     memory: list[tuple[int, float]] = []
 
@@ -320,6 +345,10 @@ def worker(base: str, mode: str, concurrency: int, pages: int) -> None:
 
         def parse(self, response: Response) -> None:
             times.append(time.monotonic())
+            if len(times) == warm + 1:
+                cpu_marks["warm"] = tree_cpu_seconds(os.getpid())
+            if len(times) == pages:
+                cpu_marks["end"] = tree_cpu_seconds(os.getpid())
             if len(times) % SAMPLE_EVERY == 0:
                 memory.append((len(times), tree_pss_mib(os.getpid())))
             rendered = "playwright" in response.flags
@@ -354,7 +383,6 @@ def worker(base: str, mode: str, concurrency: int, pages: int) -> None:
     process.crawl(crawler)
     process.start()
     total = time.monotonic() - started
-    warm = min(concurrency, len(times) - 1)
     steady = (len(times) - 1 - warm) / (times[-1] - times[warm]) if len(times) > warm + 1 else 0.0
     assert crawler.stats is not None
     stats = {
@@ -376,6 +404,9 @@ def worker(base: str, mode: str, concurrency: int, pages: int) -> None:
                 "steady_pages_per_s": steady,
                 "startup_s": (times[warm] - started) if times else total,
                 "total_s": total,
+                "steady_cpu_per_page": (cpu_marks["end"] - cpu_marks["warm"]) / (pages - warm - 1)
+                if len(cpu_marks) == 2 and pages > warm + 1
+                else float("nan"),
                 "stats": stats,
                 "memory": memory,
             }
@@ -388,15 +419,16 @@ def worker(base: str, mode: str, concurrency: int, pages: int) -> None:
 
 def print_table(results: list[RunResult]) -> None:
     header = (
-        f"{'mode':<9} {'pages at once':>13} {'pages':>6} {'ok':>4} {'pages/s':>8} "
-        f"{'s/page':>7} {'CPU s/page':>10} {'start s':>8} {'peak MiB':>9}"
+        f"{'mode':<9} {'at once':>7} {'pages':>6} {'ok':>4} {'pages/s':>8} {'s/page':>7} "
+        f"{'CPU ms/page':>11} {'CPU s total':>11} {'start s':>8} {'peak MiB':>9}"
     )
     print(header)
     print("-" * len(header))
     for r in results:
         print(
-            f"{r.mode:<9} {r.concurrency:>13} {r.pages:>6} {r.ok_pages:>4} "
-            f"{r.steady_pages_per_s:>8.2f} {r.s_per_page:>7.3f} {r.cpu_per_page:>10.3f} "
+            f"{r.mode:<9} {r.concurrency:>7} {r.pages:>6} {r.ok_pages:>4} "
+            f"{r.steady_pages_per_s:>8.2f} {r.s_per_page:>7.3f} "
+            f"{r.steady_cpu_per_page * 1000:>11.1f} {r.cpu_s:>11.1f} "
             f"{r.startup_s:>8.2f} {r.peak_mib:>9.0f}"
         )
 
@@ -413,12 +445,12 @@ def main_bench(concurrencies: list[int], pages: int) -> int:
         f"{os.cpu_count()} CPUs; memory = PSS of the Scrapy process plus Chromium\n"
     )
     print_table(results)
-    print("\nCost ratio rendered/plain per page (steady wall time; CPU incl. start-up):")
+    print("\nCost ratio rendered/plain per page (after warm-up):")
     for concurrency in concurrencies:
         plain, rendered = (r for r in results if r.concurrency == concurrency)
         print(
-            f"  {concurrency} at once: {rendered.s_per_page / plain.s_per_page:5.1f}x time, "
-            f"{rendered.cpu_per_page / plain.cpu_per_page:5.1f}x CPU, "
+            f"  {concurrency} at once: {rendered.s_per_page / plain.s_per_page:6.1f}x time, "
+            f"{rendered.steady_cpu_per_page / plain.steady_cpu_per_page:6.1f}x CPU, "
             f"+{rendered.peak_mib - plain.peak_mib:.0f} MiB peak memory"
         )
     rendered_runs = [r for r in results if r.mode == "rendered"]

@@ -1,6 +1,6 @@
 """The download handler: plain HTTP, or Chromium through scrapy-playwright when asked.
 
-:class:`RenderDownloadHandler` is scrapy-playwright's handler with three changes a news crawl
+:class:`RenderDownloadHandler` is scrapy-playwright's handler with four changes a news crawl
 needs:
 
 - **Lazy start.** Playwright's driver (about 0.8 s and 120 MB) and Chromium start on the
@@ -16,13 +16,17 @@ needs:
   leaked page shows in the stats.
 - **A clear error when Chromium is missing**: :class:`ChromiumMissingError` names the
   ``apt-get`` command, instead of Playwright's advice to download a browser.
+- **One browser per crawl.** Scrapy builds a handler for ``http`` and another for
+  ``https``; the first one renders for both, so the page and context limits hold for the
+  whole crawl.
 
 The launch options are ``PLAYWRIGHT_LAUNCH_OPTIONS`` with ``NEWSCRAWL_RENDER_CHROMIUM`` as the
 browser and ``NEWSCRAWL_RENDER_HOST_RESOLVER_RULES`` added to the flags (see
 :func:`crawler.rendering.build_launch_options`).
 
-This relies on three internals of scrapy-playwright 0.0.4x (``_maybe_launch_in_thread``,
-``_download_request`` and ``_create_page``); ``tests/test_rendering.py`` checks they exist.
+This relies on internals of scrapy-playwright 0.0.4x (``_maybe_launch_in_thread``,
+``_launch``, ``_download_request``, ``_create_page`` and ``_close``);
+``tests/test_rendering.py`` checks they exist.
 """
 
 from __future__ import annotations
@@ -46,6 +50,8 @@ logger = logging.getLogger(__name__)
 
 #: Request meta key set when the page's deadline passed and its page was closed.
 EXPIRED_META = "newscrawl_render_expired"
+#: Crawler attribute holding the handler that renders for every scheme of that crawl.
+_OWNER_ATTR = "_newscrawl_render_handler"
 
 
 class _NoTracebackForTimeouts(logging.Filter):
@@ -90,6 +96,12 @@ class RenderDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[mi
         self._started = False
         self._start_lock = asyncio.Lock()
         self._closing: set[asyncio.Task[None]] = set()
+        # Scrapy builds one handler per scheme (http, https). The first one built for a
+        # crawler renders for both, so a crawl has one browser and one page limit.
+        owner = getattr(crawler, _OWNER_ATTR, None)
+        if owner is None:
+            setattr(crawler, _OWNER_ATTR, self)
+        self._owner: RenderDownloadHandler = owner or self
 
     # --- lazy start --------------------------------------------------------------------
 
@@ -113,6 +125,8 @@ class RenderDownloadHandler(ScrapyPlaywrightDownloadHandler):  # type: ignore[mi
     # --- deadline ----------------------------------------------------------------------
 
     async def _download_request(self, request: Request, spider: Spider | None = None) -> Response:
+        if self._owner is not self:
+            return await self._owner._download_request(request, spider)
         await self._ensure_started()
         timeout = float(request.meta.get("newscrawl_render_timeout") or 0) or (
             self.render_config.page_timeout
