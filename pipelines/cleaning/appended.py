@@ -22,7 +22,7 @@ import logging
 from lxml.html import HtmlElement
 
 from pipelines.cleaning.dom import CHROME_TAGS, HEADINGS, TextIndex, cut_from, inside, text_of, tokens
-from pipelines.cleaning.phrases import PhraseBook
+from pipelines.cleaning.phrases import PhraseBook, label_key
 
 logger = logging.getLogger(__name__)
 
@@ -30,16 +30,43 @@ logger = logging.getLogger(__name__)
 FIRST_BODY_MIN = 200
 #: Paragraph text (characters) a second article must have to count as one.
 SECOND_BODY_MIN = 200
-_CONTAINER_TOKENS = frozenset({"next", "infinite", "nextarticle", "nextpost", "infinite-scroll", "appended"})
+#: Class/id tokens of containers that hold a next article ("next" needs a second token).
+_CONTAINER_TOKENS = frozenset({"infinite", "nextarticle", "nextpost", "nextstory", "appended"})
+_NEXT_PARTNERS = frozenset({"article", "post", "story", "news", "item", "entry"})
+#: Words a second article's headline has at least.
+HEADLINE_MIN_WORDS = 4
+#: Below this much first-article text, the first article must also be at least this share
+#: of the candidate second one (a short lead before the real body is not an article).
+FIRST_BODY_ENOUGH = 1000
+FIRST_BODY_SHARE = 0.3
 _LABEL_CATEGORIES = ("read_also", "related", "next_article")
 
 
-def main_heading(root: HtmlElement) -> HtmlElement | None:
-    """The page's headline: the first ``<h1>`` with text outside the page chrome."""
-    for h1 in root.iter("h1"):
-        if text_of(h1) and not inside(h1, CHROME_TAGS - {"header"}):
-            return h1
-    return None
+def _matches_title(text: str, title_key: str) -> bool:
+    key = label_key(text)
+    if not key or not title_key:
+        return False
+    shorter, longer = sorted((key, title_key), key=len)
+    return len(shorter) >= 0.6 * len(longer) and shorter in longer
+
+
+def main_heading(root: HtmlElement, title: str | None = None) -> HtmlElement | None:
+    """The page's headline.
+
+    The first ``<h1>`` (outside nav/aside/footer) whose text matches the page title (the
+    metadata title, when known), else the first ``<h2>`` that does, else the first ``<h1>``:
+    sites put their logo in an ``<h1>`` too.
+    """
+    h1s = [h for h in root.iter("h1") if text_of(h) and not inside(h, CHROME_TAGS - {"header"})]
+    if title:
+        title_key = label_key(title)
+        for heading in h1s:
+            if _matches_title(text_of(heading), title_key):
+                return heading
+        for heading in root.iter("h2"):
+            if _matches_title(text_of(heading), title_key) and not inside(heading, CHROME_TAGS):
+                return heading
+    return h1s[0] if h1s else None
 
 
 def _paragraphs_within(el: HtmlElement, index: TextIndex) -> int:
@@ -47,11 +74,13 @@ def _paragraphs_within(el: HtmlElement, index: TextIndex) -> int:
 
 
 def _is_article_like(el: HtmlElement, index: TextIndex) -> bool:
-    """A heading near the top and a body of two or more paragraphs."""
+    """A real headline (h1-h3, four words or more) before any prose, then two paragraphs."""
     if index.prose_within(el) < SECOND_BODY_MIN or _paragraphs_within(el, index) < 2:
         return False
     start = index.order[el]
-    for heading in el.iter(*HEADINGS):
+    for heading in el.iter("h1", "h2", "h3"):
+        if len(index.text(heading).split()) < HEADLINE_MIN_WORDS:
+            continue
         return index.prose_between(start - 1, index.order[heading]) == 0
     return False
 
@@ -109,10 +138,24 @@ def _header_signature(headline: HtmlElement, index: TextIndex) -> set[tuple[str,
     return signature
 
 
-def find_cut(root: HtmlElement, index: TextIndex, book: PhraseBook) -> tuple[HtmlElement, str] | None:
-    """Where the first appended article starts, and which signal found it; ``None`` if none."""
-    headline = main_heading(root)
-    head_pos = index.order[headline] if headline is not None else -1
+def _is_container(el: HtmlElement) -> bool:
+    if el.tag == "article" or el.get("data-url"):
+        return True
+    found = tokens(el)
+    return bool(found & _CONTAINER_TOKENS) or "next" in found and bool(found & _NEXT_PARTNERS)
+
+
+def find_cut(
+    root: HtmlElement, index: TextIndex, book: PhraseBook, title: str | None = None
+) -> tuple[HtmlElement, str] | None:
+    """Where the first appended article starts, and which signal found it; ``None`` if none.
+
+    Without a headline there is no telling a first article from a second: nothing is cut.
+    """
+    headline = main_heading(root, title)
+    if headline is None:
+        return None
+    head_pos = index.order[headline]
     signature = _header_signature(headline, index) if headline is not None else set()
     for pos in range(head_pos + 1, len(index.ordered)):
         el = index.ordered[pos]
@@ -129,9 +172,7 @@ def find_cut(root: HtmlElement, index: TextIndex, book: PhraseBook) -> tuple[Htm
         start = el
         if el.tag == "h1" and headline is not None and index.text(el) != text_of(headline):
             start, reason = _container_start(el, headline, index), "second_h1"
-        elif (
-            el.tag == "article" or _CONTAINER_TOKENS & tokens(el) or el.get("data-url")
-        ) and _is_article_like(el, index):
+        elif _is_container(el) and _is_article_like(el, index):
             reason = "second_container"
         elif signature and (el.tag, el.get("class") or "") in signature:
             heading = el.getprevious()
@@ -144,15 +185,18 @@ def find_cut(root: HtmlElement, index: TextIndex, book: PhraseBook) -> tuple[Htm
                 reason = "next_label"
         if reason is None:
             continue
-        if reason != "next_label" and index.prose_within(start) < SECOND_BODY_MIN:
-            continue
+        if reason != "next_label":
+            second = index.prose_within(start)
+            first = index.prose_between(head_pos, index.order[start])
+            if second < SECOND_BODY_MIN or first < min(FIRST_BODY_ENOUGH, FIRST_BODY_SHARE * second):
+                continue
         return _with_label(start, index, book), reason
     return None
 
 
-def cut_appended(root: HtmlElement, index: TextIndex, book: PhraseBook) -> str | None:
+def cut_appended(root: HtmlElement, index: TextIndex, book: PhraseBook, title: str | None = None) -> str | None:
     """Cut the page at the first appended article; returns the signal that fired, or ``None``."""
-    found = find_cut(root, index, book)
+    found = find_cut(root, index, book, title)
     if found is None:
         return None
     start, reason = found

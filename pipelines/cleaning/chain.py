@@ -108,17 +108,19 @@ def _apply_hints(root: HtmlElement, hints: SiteHints, removed: Counter[str]) -> 
             removed["hint/body_css"] += 1
 
 
-def _clean_tree(root: HtmlElement, index: TextIndex, page: PageInput, removed: Counter[str]) -> tuple[list[str], int]:
+def _clean_tree(
+    root: HtmlElement, index: TextIndex, page: PageInput, title: str | None, removed: Counter[str]
+) -> tuple[list[str], int]:
     """Run the DOM rules; returns the visible tags and the headline's document position."""
     book = phrase_book()
     if page.hints.noise_css or page.hints.body_css:
         _apply_hints(root, page.hints, removed)
         index = TextIndex(root)
-    headline = main_heading(root)
+    headline = main_heading(root, title)
     head_pos = index.order.get(headline, -1) if headline is not None else -1
     tag_result = find_tags(root, index, book, after=head_pos)
     removed["tag_blocks"] += tag_result.blocks
-    reason = cut_appended(root, index, book)
+    reason = cut_appended(root, index, book, title)
     if reason:
         removed[f"appended/{reason}"] += 1
     remove_hidden(index, removed)
@@ -147,9 +149,9 @@ def clean_page(page: PageInput) -> CleanArticle:
     removed: Counter[str] = Counter()
     index = TextIndex(root)
     signals = page_signals(index, page.url, markup)
-    headline = main_heading(root)
+    headline = main_heading(root, meta.get("title"))
     headline_text = text_of(headline) if headline is not None else None
-    tags, _ = _clean_tree(root, index, page, removed)
+    tags, _ = _clean_tree(root, index, page, meta.get("title") or headline_text, removed)
     protected = zwnj.needs_protection(text)
     if protected:
         zwnj.protect(root)

@@ -5,9 +5,9 @@ Order (as browsers do): a byte-order mark wins; then the HTTP ``Content-Type`` c
 charset-normalizer's guess, restricted to the encodings Arabic-script news sites use.
 
 Two real-world lies are caught: a page that declares UTF-8 but is not valid UTF-8 goes to
-detection, and a page that declares a single-byte charset (windows-1256, iso-8859-6,
-latin-1) but is valid multi-byte UTF-8 is read as UTF-8 (random legacy bytes are almost never
-valid UTF-8).
+detection, and a page that declares a legacy charset (windows-1256, iso-8859-6, latin-1, GBK)
+but is valid UTF-8 with non-ASCII characters is read as UTF-8 (text in a legacy encoding is
+almost never valid UTF-8).
 """
 
 from __future__ import annotations
@@ -50,7 +50,6 @@ _ALIASES = {
     "ks_c_5601-1987": "cp949",
     "euc-kr": "cp949",
 }
-_MULTIBYTE = frozenset({"utf-8", "utf-16", "utf-32", "gb18030", "shift_jis", "cp949", "euc_jp", "big5"})
 #: Candidates offered to charset-normalizer when nothing is declared.
 _DETECT_CANDIDATES = ["utf_8", "cp1256", "iso8859_6", "cp1252", "cp1251", "gb18030", "shift_jis"]
 
@@ -107,7 +106,7 @@ def decode_page(body: bytes, http_charset: str | None = None) -> tuple[str, str]
             except UnicodeDecodeError:
                 logger.debug("Declared UTF-8 but the bytes are not; detecting")
                 break
-        if declared not in _MULTIBYTE and _is_multibyte_utf8(body):
+        if _is_multibyte_utf8(body):
             logger.debug("Declared %s but the bytes are UTF-8", declared)
             return body.decode("utf-8"), "utf-8"
         return body.decode(declared, "replace"), declared

@@ -43,6 +43,8 @@ LINE_CATEGORIES = ("ad_label", "caption_credit", "skip_marker", "share_follow", 
 LABEL_MAX = 60
 #: Longest "label + headline" line (characters) that is dropped as a read-also line.
 READ_ALSO_LINE_MAX = 240
+#: Largest hidden element (characters) that is removed.
+HIDDEN_MAX = 200
 #: Largest box (characters) removed between a skip link and its target.
 SKIP_RANGE_MAX = 2000
 #: Longest text of a headline-only link paragraph.
@@ -75,8 +77,13 @@ def _is_hidden(el: HtmlElement) -> bool:
 
 
 def remove_hidden(index: TextIndex, removed: Counter[str]) -> None:
-    """Drop hidden and screen-reader-only elements ("صدر الصورة، ", "Image source, ")."""
+    """Drop small hidden and screen-reader-only elements ("صدر الصورة، ", "Image source, ").
+
+    Large hidden blocks stay: paywalled article text is often served hidden.
+    """
     for el in index.styled + index.classed:
+        if index.size.get(el, 0) > HIDDEN_MAX or index.prose_within(el):
+            continue
         if el.getparent() is not None and el.tag not in {"html", "body"} and _is_hidden(el):
             remove(el)
             removed["hidden"] += 1
@@ -86,10 +93,14 @@ def remove_figures(index: TextIndex, removed: Counter[str]) -> None:
     """Drop media figures with their captions and credits, and caption/credit elements."""
     doomed: list[HtmlElement] = []
     for el in index.tagged("figure", "figcaption") + index.classed:
-        if el.tag == "figure" or el.tag == "figcaption":
-            if el.tag == "figure" and any(d.tag in _KEEP_IN_FIGURE for d in el.iterdescendants()):
+        if el.tag == "figure":
+            descendants = {d.tag for d in el.iterdescendants()}
+            if descendants & _KEEP_IN_FIGURE or not descendants & _MEDIA_TAGS:
+                # A table or quote in a figure is text; only its caption goes.
                 doomed.extend(d for d in el.iterdescendants() if d.tag == "figcaption")
                 continue
+            doomed.append(el)
+        elif el.tag == "figcaption":
             doomed.append(el)
         elif _CAPTION_TOKENS & tokens(el) and index.prose_within(el) < 300 and el.tag not in {"body", "html"}:
             doomed.append(el)
@@ -276,13 +287,20 @@ def remove_prompt_lines(index: TextIndex, book: PhraseBook, removed: Counter[str
 
 
 def remove_chrome(index: TextIndex, removed: Counter[str]) -> None:
-    """Drop page chrome (nav, aside, footer, forms) that holds no article prose."""
-    for el in index.tagged(*CHROME_TAGS):
-        if el.getparent() is not None and index.prose_within(el) < 400:
-            if el.tag == "header" and any(d.tag == "h1" for d in el.iterdescendants()):
-                continue
-            remove(el)
-            removed[f"chrome/{el.tag}"] += 1
+    """Drop navigation, footers and link-heavy headers and asides that hold no article prose.
+
+    Forms are left alone (some sites wrap the whole page in one), and so is a header or aside
+    of plain text (an article header with its lead, a fact box).
+    """
+    for el in index.tagged("nav", "header", "footer", "aside"):
+        if el.getparent() is None or index.prose_within(el) >= 400:
+            continue
+        if el.tag in {"header", "aside"} and index.link_ratio(el) < 0.5:
+            continue
+        if el.tag == "header" and any(d.tag == "h1" for d in el.iterdescendants()):
+            continue
+        remove(el)
+        removed[f"chrome/{el.tag}"] += 1
 
 
 def strip_heading_noise(index: TextIndex, book: PhraseBook, removed: Counter[str]) -> None:

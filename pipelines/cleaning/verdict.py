@@ -28,7 +28,7 @@ MIN_TEASERS = 5
 #: Paragraphs of prose outside teasers an article has at least.
 MIN_BODY_PARAGRAPHS = 2
 BODY_PARAGRAPH_CHARS = 120
-#: Shortest article text, in characters (scripts without spaces count the same).
+#: Shortest article text, in characters (see :func:`text_weight` for CJK text).
 MIN_TEXT_CHARS = 250
 #: Text below which a video/gallery page is a video/gallery rather than an article.
 MEDIA_TEXT_CHARS = 400
@@ -165,11 +165,19 @@ def structural_reason(signals: PageSignals, text: str) -> str | None:
         lines = [_SPACE.sub(" ", line).strip() for line in text.split("\n")]
         total = sum(len(line) for line in lines)
         in_teasers = sum(len(line) for line in lines if line and line in signals.teaser_text)
-        if total < MEDIA_TEXT_CHARS or in_teasers >= TEASER_SHARE * total:
+        if text_weight(text) < MEDIA_TEXT_CHARS or in_teasers >= TEASER_SHARE * total:
             return "tag_page" if signals.tag_path else "index_page"
-    if signals.media and len(text) < MEDIA_TEXT_CHARS:
+    if signals.media and text_weight(text) < MEDIA_TEXT_CHARS:
         return signals.media
     return None
+
+
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def text_weight(text: str) -> int:
+    """Length of ``text`` in Latin-script characters: a CJK character counts three."""
+    return len(text) + 2 * len(_CJK.findall(text))
 
 
 def is_error_title(title: str | None) -> bool:
@@ -186,6 +194,6 @@ def judge(article: CleanArticle) -> tuple[bool, str | None]:
         return False, "empty_text"
     if is_error_title(article.title) and len(text) < 1500:
         return False, "error_page"
-    if len(text) < MIN_TEXT_CHARS:
+    if text_weight(text) < MIN_TEXT_CHARS:
         return False, "too_short"
     return True, None
