@@ -16,7 +16,6 @@ install command in the log, and the rest of the crawl is stored.
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +24,6 @@ from typing import Any
 import pytest
 from pymongo.database import Database
 
-import settings.render as render_settings
 from crawler.rendering import DEFAULT_CHROMIUM, TEST_HOST_RESOLVER_RULES
 from crawler.urls import canonicalize
 from demo.server import Request, Response, SiteServer
@@ -55,11 +53,13 @@ body { font-family: "X"; }</style>
   setTimeout(function () { for (;;) {} }, 0);
 });</script></body></html>"""
 
-#: Short timeouts so the two hanging pages end quickly (seconds; navigation in ms).
-TIMEOUTS = {
+#: Short timeouts so the two hanging pages end quickly (seconds; navigation in ms), and no
+#: name lookups by Chromium (settings/test.py may say so too; giving it here is harmless).
+RENDER_SETTINGS = {
     "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": "3000",
     "NEWSCRAWL_RENDER_PAGE_TIMEOUT": "6",
     "NEWSCRAWL_RENDER_WAIT_TIMEOUT": "2",
+    "NEWSCRAWL_RENDER_HOST_RESOLVER_RULES": TEST_HOST_RESOLVER_RULES,
 }
 
 needs_chromium = pytest.mark.skipif(
@@ -74,16 +74,6 @@ def _page(body: str) -> Any:
         return Response(body=body.encode())
 
     return route
-
-
-def render_settings_overrides() -> dict[str, str]:
-    """The rendering settings and wiring, given on the command line (JSON for the dicts)."""
-    values = {name: getattr(render_settings, name) for name in render_settings.__all__}
-    values["DOWNLOADER_MIDDLEWARES"] = {"crawler.middlewares.RenderMiddleware": 585}
-    return {
-        name: json.dumps(value) if isinstance(value, dict | list) else str(value)
-        for name, value in values.items()
-    } | {"NEWSCRAWL_RENDER_HOST_RESOLVER_RULES": TEST_HOST_RESOLVER_RULES}
 
 
 @pytest.fixture(scope="module")
@@ -136,7 +126,7 @@ def test_js_pages_are_rendered_only_where_needed_and_hangs_end(
         "-a",
         _urls(sites),
         seeds=seeds,
-        settings=render_settings_overrides() | TIMEOUTS,
+        settings=RENDER_SETTINGS,
         timeout=90,
     )
     elapsed = time.monotonic() - started
@@ -199,7 +189,7 @@ def test_without_chromium_js_pages_fail_with_the_fix_and_the_rest_is_stored(
     plain, js = sites
     missing = tmp_path / "no-chromium" / "chromium"
     js_seen_before = len(js.requested_paths())
-    settings = render_settings_overrides() | {"NEWSCRAWL_RENDER_CHROMIUM": str(missing)}
+    settings = RENDER_SETTINGS | {"NEWSCRAWL_RENDER_CHROMIUM": str(missing)}
     result = run_crawl("-a", _urls(sites), seeds=seeds, settings=settings, timeout=90)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stderr.count("apt-get install -y chromium") == 1

@@ -25,6 +25,7 @@ from crawler.handlers import ChromiumMissingError, RenderDownloadHandler, Render
 from crawler.middlewares import REASON_META, TRIED_META, RenderMiddleware
 from crawler.rendering import (
     CHROMIUM_ARGS,
+    DEFAULT_CHROMIUM,
     INSTALL_HINT,
     TEST_HOST_RESOLVER_RULES,
     RenderConfig,
@@ -259,6 +260,30 @@ def test_settings_module_installs_the_handler_for_both_schemes_only() -> None:
     assert render_settings.__all__ == sorted(render_settings.__all__)
     for name in render_settings.__all__:
         assert name.isupper() and hasattr(render_settings, name)
+
+
+def test_project_settings_render_pages() -> None:
+    """settings/base.py imports settings/render.py and enables the routing middleware."""
+    from scrapy.settings import Settings as ScrapySettings
+
+    import settings.test as project
+
+    settings = ScrapySettings()
+    settings.setmodule(project)
+    handler = "crawler.handlers.RenderDownloadHandler"
+    assert settings.getdict("DOWNLOAD_HANDLERS") == {"http": handler, "https": handler}, (
+        "settings/base.py must `from settings.render import *`"
+    )
+    middlewares = settings.getdict("DOWNLOADER_MIDDLEWARES")
+    assert "crawler.middlewares.RenderMiddleware" in middlewares, (
+        "settings/base.py must enable crawler.middlewares.RenderMiddleware at 585"
+    )
+    # Below HttpCompression (590) and Redirect (600): it sees decompressed, redirected
+    # responses. Above RetryMiddleware (550): a 503 script check reaches it before a retry.
+    assert 550 < middlewares["crawler.middlewares.RenderMiddleware"] < 590
+    assert settings.getbool("NEWSCRAWL_RENDER_ENABLED")
+    assert settings.getdict("PLAYWRIGHT_LAUNCH_OPTIONS")["executable_path"] == DEFAULT_CHROMIUM
+    assert settings.get("TWISTED_REACTOR").endswith("AsyncioSelectorReactor")
 
 
 def test_render_config_reads_settings_once() -> None:
