@@ -45,7 +45,7 @@ SITEMAP_CHUNK = 1000
 MIN_PAGE_KB = 60
 MAX_PAGE_KB = 150
 #: Bumped whenever the generator's output changes, so cached sites are rebuilt.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 MANIFEST = "site.json"
 
 
@@ -214,7 +214,9 @@ def _write_listings(root: Path, language: str, refs: Sequence[ArticleRef]) -> in
         f"Sitemap: {origin}/{language}/sitemap.xml\nSitemap: {origin}/{language}/news-sitemap.xml\n"
     )
     total += _write(site / "robots.txt", robots.encode())
-    (site / "seed.toml").write_text(seed_toml(language, origin), encoding="utf-8")
+    seeds = root / "seeds"
+    seeds.mkdir(exist_ok=True)
+    (seeds / f"bench_{language}.toml").write_text(seed_toml(language, origin), encoding="utf-8")
     return total
 
 

@@ -3,25 +3,63 @@
 A thin adapter over :func:`pipelines.cleaning.chain.clean_page`. The chain also detects the
 language and gives the article verdict; the language and quality pipelines act on those
 fields (count, flag, drop). The raw HTML is dropped here so it never reaches the store.
+
+The chain costs tens of milliseconds of CPU per page, so by default it runs in a pool of
+worker processes (:mod:`pipelines.workers`), one per core, and the crawl awaits the result.
+While the pool is full the engine stops starting downloads (back-pressure) and resumes as
+soon as there is room. ``NEWSCRAWL_EXTRACT_WORKERS = 0`` cleans inline, in the crawl's
+own process.
+
+Settings (read once; defaults in parentheses):
+
+- ``NEWSCRAWL_EXTRACT_WORKERS`` (cores): worker processes; 0 cleans inline.
+- ``NEWSCRAWL_EXTRACT_QUEUE_SIZE`` (2 × workers): pages waiting in the pool beyond those
+  the workers hold.
+- ``NEWSCRAWL_EXTRACT_PREFETCH`` (2): pages handed to each worker at once.
+- ``NEWSCRAWL_EXTRACT_TIMEOUT`` (120): seconds one page may take before its worker is killed.
+- ``NEWSCRAWL_EXTRACT_MAX_TASKS_PER_WORKER`` (0): replace a worker after this many pages
+  (0: never).
+- ``NEWSCRAWL_EXTRACT_START_METHOD`` ("forkserver"): or "spawn"; never "fork".
+- ``NEWSCRAWL_EXTRACT_BACKPRESSURE`` (True): pause downloads while the pool is full.
+
+Stats: ``newscrawl/extract/extracted``, ``skipped/no_body``, ``errors/<exception type>``,
+``errors/worker_crashed``, ``errors/timeout``, ``retried/worker_crashed``,
+``dropped/<reason>`` (``extraction_error``, ``worker_crashed``, ``timeout``, ``shutdown``),
+``fallback/inline``, ``workers/restarted``, ``workers/recycled``. Figures that depend on
+timing and on the machine go under ``extract/pool/`` (``workers``, ``pauses``,
+``paused_seconds``, ``waiting_max``, ``cpu_seconds``, ``peak_rss_kib``), outside the
+``newscrawl/`` outcome counts.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
+import time
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from itemadapter import ItemAdapter
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.settings import BaseSettings
 
 from pipelines.base import Component
 from pipelines.cleaning.chain import clean_page
 from pipelines.cleaning.model import CleanArticle, PageInput, SiteHints
+from pipelines.workers import (
+    CleanerError,
+    ExtractionError,
+    ExtractPool,
+    PoolBrokenError,
+    PoolConfig,
+    default_workers,
+)
 
 logger = logging.getLogger(__name__)
 
 #: Fields the chain fills on the item (everything but the page URL it was given).
 _ARTICLE_FIELDS = tuple(name for name in CleanArticle.__dataclass_fields__ if name != "url")
+#: Pool events that are outcomes (counted under ``newscrawl/extract/``); others are figures.
+_OUTCOME_EVENTS = ("errors/", "retried/", "workers/restarted", "workers/recycled")
 
 
 def page_input(adapter: ItemAdapter, hints: SiteHints) -> PageInput:
@@ -45,24 +83,155 @@ def apply_article(adapter: ItemAdapter, article: CleanArticle) -> None:
     adapter["body"] = None
 
 
+@dataclass(frozen=True)
+class ExtractConfig:
+    """The extract pipeline's settings, parsed once."""
+
+    #: Worker processes; ``None`` cleans inline.
+    pool: PoolConfig | None
+    backpressure: bool
+
+    @classmethod
+    def from_settings(cls, settings: BaseSettings) -> ExtractConfig:
+        raw_workers = settings.get("NEWSCRAWL_EXTRACT_WORKERS")
+        workers = default_workers() if raw_workers in (None, "") else int(raw_workers)
+        if workers < 0:
+            raise NotConfigured(
+                f"NEWSCRAWL_EXTRACT_WORKERS is {workers}: set a number of worker processes, "
+                "or 0 to clean pages inline"
+            )
+        backpressure = settings.getbool("NEWSCRAWL_EXTRACT_BACKPRESSURE", True)
+        if workers == 0:
+            return cls(pool=None, backpressure=backpressure)
+        try:
+            pool = PoolConfig(
+                workers=workers,
+                queue_size=settings.getint("NEWSCRAWL_EXTRACT_QUEUE_SIZE", 2 * workers),
+                prefetch=settings.getint("NEWSCRAWL_EXTRACT_PREFETCH", 2),
+                start_method=settings.get("NEWSCRAWL_EXTRACT_START_METHOD", "forkserver"),
+                task_timeout=settings.getfloat("NEWSCRAWL_EXTRACT_TIMEOUT", 120.0),
+                max_tasks_per_worker=settings.getint("NEWSCRAWL_EXTRACT_MAX_TASKS_PER_WORKER", 0),
+            )
+        except ValueError as exc:
+            raise NotConfigured(f"NEWSCRAWL_EXTRACT_* settings: {exc}") from exc
+        return cls(pool=pool, backpressure=backpressure)
+
+
 class ExtractPipeline(Component):
-    """Run the cleaning chain on every fetched page."""
+    """Run the cleaning chain on every fetched page, in worker processes or inline."""
 
     name = "extract"
 
-    def process_item(self, item: Any, spider: Any = None) -> Any:
+    def configure(self, settings: BaseSettings) -> None:
+        self.config = ExtractConfig.from_settings(settings)
+        self.pool: ExtractPool | None = None
+        self._paused_at: float | None = None
+        self._paused_seconds = 0.0
+        self._warned_inline = False
+
+    # --- life cycle -------------------------------------------------------------------
+
+    def open_spider(self, spider: Any = None) -> None:
+        if self.config.pool is None:
+            logger.info("Cleaning pages inline (NEWSCRAWL_EXTRACT_WORKERS = 0)")
+            return
+        self.pool = ExtractPool(
+            self.config.pool, on_event=self._on_pool_event, on_saturated=self._on_saturated
+        )
+        self.pool.start()
+        self.stats.set_value("extract/pool/workers", self.config.pool.workers)
+
+    async def close_spider(self, spider: Any = None) -> None:
+        if self.pool is None:
+            return
+        self._on_saturated(False)
+        report = await self.pool.close()
+        self.stats.set_value("extract/pool/waiting_max", self.pool.max_waiting)
+        self.stats.set_value("extract/pool/paused_seconds", round(self._paused_seconds, 3))
+        self.stats.set_value("extract/pool/cpu_seconds", round(report.cpu_seconds, 3))
+        self.stats.set_value("extract/pool/peak_rss_kib", report.peak_rss_kib)
+        logger.info(
+            "Extraction workers: %s started, %s pages, %.1f CPU s, peak %s MiB per worker",
+            report.started,
+            report.completed,
+            report.cpu_seconds,
+            report.peak_rss_kib // 1024,
+        )
+
+    # --- pool callbacks ---------------------------------------------------------------
+
+    def _on_pool_event(self, event: str) -> None:
+        if event.startswith(_OUTCOME_EVENTS):
+            self.count(event)
+        else:
+            self.stats.inc_value(f"extract/pool/{event}")
+
+    def _on_saturated(self, saturated: bool) -> None:
+        """Pause the engine's downloads while pages wait for room in the pool.
+
+        Resuming needs no extra nudge: the engine looks for new requests whenever a
+        response finishes its way through the pipelines, and a page is in flight whenever
+        the pool stops being saturated.
+        """
+        if not self.config.backpressure:
+            return
+        try:
+            engine = self.crawler.engine
+        except RuntimeError:  # no crawl running (the pipeline used on its own)
+            return
+        if saturated and self._paused_at is None:
+            engine.pause()
+            self._paused_at = time.monotonic()
+            self.stats.inc_value("extract/pool/pauses")
+        elif not saturated and self._paused_at is not None:
+            engine.unpause()
+            self._paused_seconds += time.monotonic() - self._paused_at
+            self._paused_at = None
+
+    # --- items ------------------------------------------------------------------------
+
+    async def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = ItemAdapter(item)
         if adapter.get("body") is None:
             self.count("skipped/no_body")
             return item
-        hints = self.seed_attr(adapter["site"], "hints", SiteHints())
-        try:
-            article = clean_page(page_input(adapter, hints))
-        except Exception as exc:
-            # A page that breaks the cleaner must not stop the crawl: count it and go on.
-            logger.exception("Extraction failed for %s", adapter["url"])
-            self.count(f"errors/{type(exc).__name__}")
-            raise DropItem(f"extraction failed: {exc}", log_level="WARNING") from exc
+        page = page_input(adapter, self.seed_attr(adapter["site"], "hints", SiteHints()))
+        if self.pool is None:
+            article = self._clean_inline(page)
+        else:
+            article = await self._clean_in_pool(page)
         apply_article(adapter, article)
         self.count("extracted")
         return item
+
+    def _clean_inline(self, page: PageInput) -> CleanArticle:
+        try:
+            return clean_page(page)
+        except Exception as exc:
+            # A page that breaks the cleaner must not stop the crawl: count it and go on.
+            logger.exception("Extraction failed for %s", page.url)
+            self.count(f"errors/{type(exc).__name__}")
+            self.count("dropped/extraction_error")
+            raise DropItem(f"extraction failed: {exc}", log_level="WARNING") from exc
+
+    async def _clean_in_pool(self, page: PageInput) -> CleanArticle:
+        assert self.pool is not None
+        try:
+            article: CleanArticle = await self.pool.run(page)
+        except CleanerError as exc:
+            logger.warning("Extraction failed for %s: %s\n%s", page.url, exc, exc.remote_traceback)
+            self.count(f"errors/{exc.type_name}")
+            self.count("dropped/extraction_error")
+            raise DropItem(f"extraction failed: {exc}", log_level="WARNING") from exc
+        except PoolBrokenError:
+            if not self._warned_inline:
+                logger.warning("Extraction workers cannot start; cleaning pages inline")
+                self._warned_inline = True
+            self.count("fallback/inline")
+            return self._clean_inline(page)
+        except ExtractionError as exc:
+            self.count(f"dropped/{exc.reason}")
+            raise DropItem(
+                f"extraction failed ({exc.reason}): {page.url}", log_level="WARNING"
+            ) from exc
+        return article

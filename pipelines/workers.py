@@ -271,6 +271,8 @@ class _Worker:
     sock: socket.socket
     tasks: deque[_Task] = field(default_factory=deque)
     writer: asyncio.StreamWriter | None = None
+    #: Messages addressed to the worker before its connection was open.
+    outbox: list[bytes] = field(default_factory=list)
     reader_task: asyncio.Task[None] | None = None
     #: When the task at the head of ``tasks`` started (monotonic seconds).
     head_started: float = 0.0
@@ -344,7 +346,10 @@ class ExtractPool:
     def start(self) -> None:
         """Start the workers (the first start also starts the fork server)."""
         if self.config.start_method == "forkserver":
-            self._context.set_forkserver_preload(list(self.config.preload))
+            # A non-empty preload list also hands our sys.path to the fork server. It is
+            # started once per process: later pools share it (and its preloaded modules).
+            module = self.config.function.partition(":")[0]
+            self._context.set_forkserver_preload([*self.config.preload, module])
         for _ in range(self.config.workers):
             self._spawn()
         logger.info(
@@ -460,7 +465,18 @@ class ExtractPool:
         while any(w.alive for w in self._workers) and time.monotonic() < deadline + 5:
             await asyncio.sleep(0.01)
         self._terminate()
+        await self._closed_streams()
         return self.report
+
+    async def _closed_streams(self) -> None:
+        """Wait for the connections to the workers to be closed and their readers to end."""
+        for worker in self._workers:
+            if worker.writer is not None:
+                with contextlib.suppress(ConnectionError, OSError):
+                    await worker.writer.wait_closed()
+            if worker.reader_task is not None:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker.reader_task
 
     def terminate(self) -> None:
         """Kill the workers now, failing whatever they hold (for abnormal exits)."""
@@ -489,13 +505,18 @@ class ExtractPool:
     # --- dispatch -------------------------------------------------------------------
 
     def _send(self, worker: _Worker, message: Any) -> None:
-        if worker.writer is not None and not worker.writer.is_closing():
+        """Send a message, or keep it until the worker's connection is open."""
+        if worker.writer is None:
+            worker.outbox.append(_frame(message))
+        elif not worker.writer.is_closing():
             worker.writer.write(_frame(message))
 
     def _flush(self, worker: _Worker) -> None:
-        """Send the pages assigned before the worker's connection was open."""
-        for task in worker.tasks:
-            self._send(worker, (task.id, task.payload))
+        """Send what was addressed to the worker before its connection was open."""
+        assert worker.writer is not None
+        for frame in worker.outbox:
+            worker.writer.write(frame)
+        worker.outbox.clear()
 
     def _dispatch(self) -> None:
         while self._queue:
@@ -556,9 +577,10 @@ class ExtractPool:
             self.report.peak_rss_kib = max(self.report.peak_rss_kib, int(message[2]))
             self._forget(worker)
             return False
+        if not worker.tasks or worker.tasks[0].id != kind:
+            # The answer to a page already failed (the pool is closing): nobody waits for it.
+            return True
         task = worker.tasks.popleft()
-        if task.id != kind:  # pragma: no cover - the protocol is strictly ordered
-            raise RuntimeError(f"worker {worker.number} answered page {kind}, not {task.id}")
         worker.head_started = time.monotonic()
         worker.done += 1
         if message[1]:

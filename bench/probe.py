@@ -1,0 +1,68 @@
+"""A Scrapy extension that records what the benchmark needs from inside the crawl process.
+
+It counts every command the crawl sends to MongoDB (pymongo command monitoring, so every
+round trip of every client the crawl opens after start-up: bulk writes, single inserts,
+index creation, look-ups) and, when the engine has stopped, writes the process's own CPU
+time and peak memory with those counts to the JSON file named by ``BENCH_PROBE_FILE``.
+Enabled by the benchmark with ``-s EXTENSIONS=…``; never part of a normal crawl.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import threading
+from collections import Counter
+from pathlib import Path
+from typing import Self
+
+from pymongo import monitoring
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+
+
+class CommandCounter(monitoring.CommandListener):
+    """Counts MongoDB commands by name (thread-safe: pymongo may call from threads)."""
+
+    def __init__(self) -> None:
+        self.commands: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        with self._lock:
+            self.commands[event.command_name] += 1
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        """Nothing to count: the command was counted when it started."""
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        """Nothing to count: the command was counted when it started."""
+
+
+class BenchProbe:
+    """Write CPU time, peak memory and MongoDB round trips at engine stop."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.counter = CommandCounter()
+        monitoring.register(self.counter)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        path = crawler.settings.get("BENCH_PROBE_FILE")
+        if not path:
+            raise NotConfigured("set BENCH_PROBE_FILE")
+        probe = cls(Path(path))
+        crawler.signals.connect(probe.engine_stopped, signal=signals.engine_stopped)
+        return probe
+
+    def engine_stopped(self) -> None:
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        data = {
+            "cpu_seconds": usage.ru_utime + usage.ru_stime,
+            "peak_rss_kib": usage.ru_maxrss,
+            "round_trips": sum(self.counter.commands.values()),
+            "commands": dict(self.counter.commands),
+        }
+        self.path.write_text(json.dumps(data), encoding="utf-8")

@@ -1,0 +1,48 @@
+"""Functions the extraction pool tests run in worker processes.
+
+Kept in a module of their own that imports almost nothing, so a test's workers start in
+milliseconds (workers import the module of the function they run).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from pathlib import Path
+from typing import Any
+
+
+def echo(payload: Any) -> Any:
+    """Return the payload; ``("fail", …)`` raises, ``("crash", …)`` kills the worker."""
+    if isinstance(payload, tuple) and payload[0] == "fail":
+        raise ValueError(f"bad page {payload[1]}")
+    if isinstance(payload, tuple) and payload[0] == "crash":
+        os._exit(7)
+    if isinstance(payload, tuple) and payload[0] == "crash_once":
+        marker = Path(payload[1])
+        if not marker.exists():
+            marker.write_text("crashed")
+            os._exit(7)
+        return "survived"
+    if isinstance(payload, tuple) and payload[0] == "hang":
+        time.sleep(60)
+    if isinstance(payload, tuple) and payload[0] == "sleep":
+        time.sleep(payload[1])
+        return os.getpid()
+    return payload
+
+
+def unpicklable(payload: Any) -> Any:
+    """A result that cannot travel back to the crawl."""
+    return lambda: payload
+
+
+def always_dies(payload: Any) -> Any:
+    """A cleaner whose worker is killed on every page (as the out-of-memory killer does)."""
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def always_fails(payload: Any) -> Any:
+    """A cleaner that cannot clean anything."""
+    raise ValueError("cannot clean this page")
