@@ -157,12 +157,11 @@ def clean_page(page: PageInput) -> CleanArticle:
         zwnj.protect(root)
     blocks = run_trafilatura(root, page.url, RELATED_PRUNE_XPATH)
     title = meta.get("title") or headline_text
-    if protected and title:
-        title = zwnj.restore(title)
+    if protected:
+        for block in blocks:
+            block.text = zwnj.restore(block.text)
     blocks = clean_blocks(blocks, phrase_book(), title or headline_text, removed)
     body = "\n".join(block.text for block in blocks)
-    if protected:
-        body = zwnj.restore(body)
     logger.debug("Cleaned %s: %s", page.url, dict(removed))
     article = CleanArticle(
         url=page.url,

@@ -47,6 +47,8 @@ READ_ALSO_LINE_MAX = 240
 HIDDEN_MAX = 200
 #: Largest box (characters) removed between a skip link and its target.
 SKIP_RANGE_MAX = 2000
+#: Largest prose (characters) in a teaser box removed with its headline link.
+TEASER_PROSE_MAX = 200
 #: Longest text of a headline-only link paragraph.
 HEADLINE_MAX = 200
 
@@ -255,7 +257,7 @@ def remove_read_also_lines(index: TextIndex, book: PhraseBook, removed: Counter[
 
 def remove_headline_links(index: TextIndex, removed: Counter[str]) -> None:
     """Drop paragraphs and lists that are only headline links (related stories in the body)."""
-    for el in index.tagged("ul", "ol", "p"):
+    for el in index.tagged("ul", "ol", "p", "h2", "h3", "h4", "h5", "h6"):
         if el.getparent() is None:
             continue
         if el.tag in {"ul", "ol"}:
@@ -266,6 +268,17 @@ def remove_headline_links(index: TextIndex, removed: Counter[str]) -> None:
             ) and index.size.get(el, 0) <= HEADLINE_MAX * len(items):
                 remove(el)
                 removed["headline_list"] += 1
+        elif el.tag in HEADINGS and el.tag != "h1":
+            if not index.size.get(el, 0) or index.link_ratio(el) < 0.9:
+                continue
+            if any((a.get("href") or "").startswith("#") for a in el.iter("a")):
+                continue
+            box = el.getparent()
+            if box is not None and box.tag not in {"body", "main", "html"} and index.prose_within(box) <= TEASER_PROSE_MAX and index.size.get(box, 0) <= HEADLINE_MAX * 2:
+                remove(box)
+            else:
+                remove(el)
+            removed["headline_heading"] += 1
         elif el.tag == "p":
             size = index.size.get(el, 0)
             if 0 < size <= HEADLINE_MAX and index.link_ratio(el) >= 0.95 and len(index.text(el).split()) >= 3:

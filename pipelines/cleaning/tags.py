@@ -23,10 +23,13 @@ from pipelines.cleaning.phrases import PhraseBook
 _TAG_TOKENS = frozenset({"tags", "tag", "keywords", "keyword", "topics", "tagcloud", "taglist", "hashtags"})
 #: URL path segments of tag and topic pages.
 _TAG_PATH = re.compile(r"/(?:tags?|topics?|keywords?|hashtags?|etiquetas?|themen|schlagworte?|sujets?|motcle|mots-cles)(?:/|$|\?)", re.IGNORECASE)
+_LABEL_END = re.compile(r"[:：]")
 _SPLIT = re.compile(r"\s*[،,;|•·]\s*")
 #: A tag is a short phrase, not a sentence.
 TAG_MAX_CHARS = 60
 TAG_MAX_WORDS = 8
+#: Longest "label: tag, tag, tag" line without links.
+LINE_MAX = 300
 #: Longest text of a whole tag block.
 BLOCK_MAX = 1200
 
@@ -65,6 +68,8 @@ def _items(block: HtmlElement, label: HtmlElement | None, book: PhraseBook) -> l
         text = text_of(block)
         if label is not None:
             text = text.replace(text_of(label), "", 1)
+        else:
+            text = _LABEL_END.split(text, maxsplit=1)[-1]
         texts = _SPLIT.split(text.strip(" :："))
     tags: list[str] = []
     for raw in texts:
@@ -104,6 +109,14 @@ def find_tags(root: HtmlElement, index: TextIndex, book: PhraseBook, after: int 
             if block is el and el.getnext() is not None and index.link_ratio(el.getnext()) >= 0.7:
                 block = el.getparent() if el.getparent() is not None and index.size.get(el.getparent(), 0) <= BLOCK_MAX else el
             candidates.append((block, el))
+        elif (
+            size <= LINE_MAX
+            and el.tag in {"p", "div", "span", "li", "section", "dd"}
+            and index.link_ratio(el) < 0.2
+            and not any(c.tag in {"p", "div", "li"} for c in el)
+            and book.prefix(index.text(el), ("tags_label",))
+        ):
+            candidates.append((el, None))
         elif (el.get("class") or el.get("id")) and index.link_ratio(el) >= 0.7 and el.tag not in {"a", "li"} and _TAG_TOKENS & tokens(el):
             candidates.append((el, None))
         elif (
