@@ -366,6 +366,32 @@ def test_pipeline_cleans_inline_when_workers_cannot_start(pages: list[PageInput]
     assert stats["newscrawl/extract/errors/pool_broken"] == 1
 
 
+class StubEngine:
+    """Records what the pipeline asks of the engine."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+
+    def pause(self) -> None:
+        self.calls.append("pause")
+
+    def unpause(self) -> None:
+        self.calls.append("unpause")
+
+
+def test_pipeline_pauses_downloads_while_the_pool_is_full(pages: list[PageInput]) -> None:
+    pipeline = _pipeline(1, function=f"{HERE}:slow_clean", NEWSCRAWL_EXTRACT_QUEUE_SIZE=0)
+    engine = StubEngine()
+    pipeline.crawler.engine = engine  # type: ignore[assignment]
+    results = run(_process(pipeline, [_item(pages[0]) for _ in range(6)]))
+    assert [ItemAdapter(r)["text"] for r in results] == ["cleaned"] * 6
+    assert engine.calls == ["pause", "unpause"]
+    stats = pipeline.stats.get_stats()
+    assert stats["extract/pool/pauses"] == 1
+    assert stats["extract/pool/waiting_max"] == 5
+    assert stats["extract/pool/paused_seconds"] >= 0.2
+
+
 def test_bad_settings_say_how_to_fix_them() -> None:
     with pytest.raises(NotConfigured, match="NEWSCRAWL_EXTRACT_WORKERS is -1"):
         _pipeline(-1)

@@ -46,3 +46,11 @@ def always_dies(payload: Any) -> Any:
 def always_fails(payload: Any) -> Any:
     """A cleaner that cannot clean anything."""
     raise ValueError("cannot clean this page")
+
+
+def slow_clean(page: Any) -> Any:
+    """Stand-in for the cleaning chain that takes 50 ms a page."""
+    from pipelines.cleaning.model import CleanArticle
+
+    time.sleep(0.05)
+    return CleanArticle(url=page.url, title="t", text="cleaned")
