@@ -318,6 +318,19 @@ def table(runs: Sequence[RunFigures]) -> str:
     return "\n".join(lines)
 
 
+def backpressure(run: RunFigures) -> str:
+    """What the pool's back-pressure did during a crawl, from its stats."""
+    stats = run.stats
+    if "extract/pool/workers" not in stats:
+        return "back-pressure: pages cleaned inline (no worker pool)"
+    return (
+        f"back-pressure: {stats['extract/pool/workers']} workers; downloads paused "
+        f"{stats.get('extract/pool/pauses', 0)} times for "
+        f"{stats.get('extract/pool/paused_seconds', 0.0):.1f} s in all; at most "
+        f"{stats.get('extract/pool/waiting_max', 0)} fetched pages waited for a worker"
+    )
+
+
 def summary(runs: dict[str, RunFigures]) -> str:
     """One line: the crawl's rate against the baselines, with the targets."""
     crawl = runs["crawl"].pages_per_second
@@ -394,6 +407,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             for size in MEMORY_SIZES
         )
         print(table([small, large]))
+        print(backpressure(small))
+        print(backpressure(large))
         print()
         print(memory_table(small, large))
         output["memory"] = {"small": asdict(small), "large": asdict(large)}
@@ -406,6 +421,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings=args.settings,
         )
         print(table(list(runs.values())))
+        print(backpressure(runs["crawl"]))
         print(summary(runs))
         output["runs"] = {key: asdict(run) for key, run in runs.items()}
         output["summary"] = summary(runs)

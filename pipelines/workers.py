@@ -277,6 +277,8 @@ class _Worker:
     #: When the task at the head of ``tasks`` started (monotonic seconds).
     head_started: float = 0.0
     done: int = 0
+    #: When the process was started (monotonic seconds).
+    spawned: float = field(default_factory=time.monotonic)
     ready: bool = False
     retiring: bool = False
     alive: bool = True
@@ -395,7 +397,15 @@ class ExtractPool:
             except (asyncio.IncompleteReadError, ConnectionError, OSError):
                 self._worker_died(worker)
                 return
-            if not self._handle(worker, message):
+            try:
+                more = self._handle(worker, message)
+            except Exception:
+                # A bug here must not leave pages waiting forever: treat it as a death.
+                logger.exception("Unexpected answer from extraction worker %s", worker.number)
+                worker.process.kill()
+                self._worker_died(worker)
+                return
+            if not more:
                 return
 
     def _bind_loop(self) -> None:
@@ -544,6 +554,14 @@ class ExtractPool:
         self._timer = None
         now = time.monotonic()
         for worker in list(self._workers):
+            if (
+                worker.alive
+                and not worker.ready
+                and now - worker.spawned > self.config.task_timeout
+            ):
+                logger.warning("Extraction worker %s did not start; killing it", worker.number)
+                worker.process.kill()  # counted as a failed start when its connection closes
+                continue
             if not (worker.alive and worker.ready and worker.tasks):
                 continue
             if now - worker.head_started <= self.config.task_timeout:
@@ -630,7 +648,7 @@ class ExtractPool:
         if not worker.alive:
             return
         self._forget(worker)
-        worker.process.join(timeout=2)
+        worker.process.join(timeout=0.5)  # only for the exit code in the log
         exitcode = worker.process.exitcode
         if worker.retiring and not worker.tasks:
             return  # a recycled worker that exited without its report
