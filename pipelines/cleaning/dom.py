@@ -85,7 +85,7 @@ class TextIndex:
     """Text sizes and document positions of every element, measured once.
 
     ``size[el]``: characters of text under ``el`` (whitespace runs count as one).
-    ``links[el]``: of those, characters inside ``<a>`` elements.
+    ``links[el]``: of those, characters inside links (``<a href>``).
     ``order[el]``: position in document order.
     ``prose``: positions and sizes of paragraphs (``p`` with at least ``PROSE_MIN`` characters
     outside links), for "how much article text lies between two points".
@@ -120,7 +120,8 @@ class TextIndex:
                 links += links_of[child]
                 span += span_of[child] + 1
             size_of[el] = size
-            links_of[el] = size if el.tag == "a" else links
+            # An anchor without href ("<a name>", "<a id>") is a target, not a link.
+            links_of[el] = size if el.tag == "a" and "href" in el.attrib else links
             span_of[el] = span
         self.size = size_of
         self.links = links_of

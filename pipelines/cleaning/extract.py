@@ -57,29 +57,33 @@ def _text(el: etree._Element) -> str:
     return "\n".join(" ".join(line.split()) for line in lines if line.strip())
 
 
+def _loose(text: str | None) -> list[Block]:
+    """Text that sits directly in the result body, outside any element (a paragraph too)."""
+    if not text or not text.strip():
+        return []
+    return [Block("p", " ".join(line.split())) for line in text.split("\n") if line.strip()]
+
+
 def _blocks(body: etree._Element) -> list[Block]:
-    blocks: list[Block] = []
+    blocks: list[Block] = _loose(body.text)
     for child in body:
-        tag = child.tag
-        if tag == "list":
-            for item in child.iter("item"):
-                text = _text(item)
-                if text:
-                    blocks.extend(Block("item", line) for line in text.split("\n"))
-        elif tag == "table":
-            for row in child.iter("row"):
-                cells = [_text(cell) for cell in row if cell.tag == "cell"]
-                line = " | ".join(c.replace("\n", " ") for c in cells if c)
-                if line:
-                    blocks.append(Block("cell", line))
-        elif tag in {"graphic", "img"}:
-            continue
-        else:
-            kind: BlockKind = "head" if tag == "head" else "quote" if tag == "quote" else "p"
-            text = _text(child)
-            if text:
-                blocks.extend(Block(kind, line) for line in text.split("\n"))
+        blocks.extend(_child_blocks(child))
+        blocks.extend(_loose(child.tail))
     return blocks
+
+
+def _child_blocks(child: etree._Element) -> list[Block]:
+    """The blocks of one element of the result body (a list gives one block per item)."""
+    tag = child.tag
+    if tag in {"graphic", "img"}:
+        return []
+    if tag == "list":
+        return [Block("item", line) for item in child.iter("item") for line in _text(item).split("\n") if line]
+    if tag == "table":
+        rows = (" | ".join(_text(c).replace("\n", " ") for c in row if c.tag == "cell" and _text(c)) for row in child.iter("row"))
+        return [Block("cell", line) for line in rows if line]
+    kind: BlockKind = "head" if tag == "head" else "quote" if tag == "quote" else "p"
+    return [Block(kind, line) for line in _text(child).split("\n") if line]
 
 
 def run_trafilatura(tree: HtmlElement, url: str | None, prune_xpath: list[str] | None = None) -> list[Block]:

@@ -31,7 +31,7 @@ from pipelines.cleaning.dom import (
     text_of,
     tokens,
 )
-from pipelines.cleaning.phrases import PhraseBook
+from pipelines.cleaning.phrases import PhraseBook, label_key
 
 logger = logging.getLogger(__name__)
 
@@ -255,8 +255,9 @@ def remove_read_also_lines(index: TextIndex, book: PhraseBook, removed: Counter[
             removed["line/read_also"] += 1
 
 
-def remove_headline_links(index: TextIndex, removed: Counter[str]) -> None:
+def remove_headline_links(index: TextIndex, removed: Counter[str], title: str | None = None) -> None:
     """Drop paragraphs and lists that are only headline links (related stories in the body)."""
+    title_key = label_key(title) if title else ""
     for el in index.tagged("ul", "ol", "p", "h2", "h3", "h4", "h5", "h6"):
         if el.getparent() is None:
             continue
@@ -273,8 +274,16 @@ def remove_headline_links(index: TextIndex, removed: Counter[str]) -> None:
                 continue
             if any((a.get("href") or "").startswith("#") for a in el.iter("a")):
                 continue
+            if title_key and label_key(index.text(el)) == title_key:
+                continue  # the article's own headline, linked to itself
             box = el.getparent()
-            if box is not None and box.tag not in {"body", "main", "html"} and index.prose_within(box) <= TEASER_PROSE_MAX and index.size.get(box, 0) <= HEADLINE_MAX * 2:
+            if (
+                box is not None
+                and box.tag not in {"body", "main", "html"}
+                and index.prose_within(box) <= TEASER_PROSE_MAX
+                and index.size.get(box, 0) <= HEADLINE_MAX * 2
+                and not any(True for _ in box.iter("h1"))
+            ):
                 remove(box)
             else:
                 remove(el)
