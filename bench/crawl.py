@@ -86,6 +86,27 @@ class RunFigures:
     def cpu_per_page(self) -> float:
         return self.cpu_seconds / self.pages if self.pages else 0.0
 
+    @property
+    def cpu_bound_rate(self) -> float:
+        """Pages per second this run would reach with the machine's cores to itself.
+
+        The least of: every core busy with this run's CPU time per page; one core for each
+        single-threaded process that handles every page (scrapy, or the one extracting
+        process); and one core per worker for the workers' share. An estimate that does
+        not depend on what else runs on a shared machine (the wall-clock rate does).
+        """
+        if not self.pages or not self.cpu_seconds:
+            return 0.0
+        per_page = {role: seconds / self.pages for role, seconds in self.cpu.items()}
+        limits = [(os.cpu_count() or 1) / self.cpu_per_page]
+        for role in ("scrapy", "extract"):
+            if per_page.get(role):
+                limits.append(1 / per_page[role])
+        workers = sum(1 for label in self.peak_kib if label.startswith("worker"))
+        if workers and per_page.get("workers"):
+            limits.append(workers / per_page["workers"])
+        return min(limits)
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
@@ -306,14 +327,14 @@ def table(runs: Sequence[RunFigures]) -> str:
     """The results as a fixed-width table."""
     head = (
         f"{'run':<28} {'pages':>6} {'wall s':>7} {'pages/s':>8} {'CPU s/page':>10} "
-        f"{'round trips':>11}  peak memory (MiB)"
+        f"{'CPU-bound p/s':>13} {'round trips':>11}  peak memory (MiB)"
     )
     lines = [head, "-" * len(head)]
     for run in runs:
         trips = "-" if run.round_trips is None else str(run.round_trips)
         lines.append(
             f"{run.name:<28} {run.pages:>6} {run.wall_seconds:>7.1f} {run.pages_per_second:>8.1f} "
-            f"{run.cpu_per_page:>10.3f} {trips:>11}  {_peaks(run)}"
+            f"{run.cpu_per_page:>10.3f} {run.cpu_bound_rate:>13.1f} {trips:>11}  {_peaks(run)}"
         )
     return "\n".join(lines)
 
@@ -349,6 +370,13 @@ def summary(runs: dict[str, RunFigures]) -> str:
     if "chain" in runs:
         ratio = crawl / runs["chain"].pages_per_second
         parts.append(f"{ratio:.2f}× the cleaning chain in 1 process")
+    if "trafilatura" in runs and "naive" in runs:
+        bound = runs["crawl"].cpu_bound_rate
+        parts.append(
+            f"CPU-bound estimate {bound:.1f} pages/s: "
+            f"{bound / runs['trafilatura'].cpu_bound_rate:.2f}× trafilatura, "
+            f"{bound / runs['naive'].cpu_bound_rate:.2f}× naive"
+        )
     loads = [r.load_before for r in runs.values()] + [r.load_after for r in runs.values()]
     parts.append(f"load average {min(loads):.1f}–{max(loads):.1f} on {os.cpu_count()} cores")
     return "; ".join(parts)
