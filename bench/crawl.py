@@ -399,10 +399,16 @@ def memory_table(small: RunFigures, large: RunFigures) -> str:
 
 
 def benchmark(
-    n: int, seed: int, work: Path, *, baselines: bool, settings: Sequence[str]
+    n: int,
+    seed: int,
+    work: Path,
+    *,
+    baselines: bool,
+    settings: Sequence[str],
+    sites: Path = DEFAULT_ROOT,
 ) -> dict[str, RunFigures]:
     """Generate (or reuse) the site and measure every run on it."""
-    site = ensure_site(DEFAULT_ROOT / f"site-{n}-s{seed}", n, seed)
+    site = ensure_site(sites / f"site-{n}-s{seed}", n, seed)
     runs: dict[str, RunFigures] = {}
     if baselines:
         runs["trafilatura"] = run_baseline(site.root, "trafilatura")
@@ -418,6 +424,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--n", type=int, default=DEFAULT_N, help="article pages (default 2000)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--work-dir", type=Path, default=DEFAULT_ROOT / "runs")
+    parser.add_argument("--sites-dir", type=Path, default=DEFAULT_ROOT, help="where sites go")
     parser.add_argument("--no-baselines", action="store_true", help="measure the crawl only")
     parser.add_argument("--memory-check", action="store_true", help="crawl N=1,000 and N=10,000")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
@@ -429,9 +436,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     output: dict[str, Any] = {}
     if args.memory_check:
         small, large = (
-            benchmark(size, args.seed, args.work_dir, baselines=False, settings=args.settings)[
-                "crawl"
-            ]
+            benchmark(
+                size,
+                args.seed,
+                args.work_dir,
+                baselines=False,
+                settings=args.settings,
+                sites=args.sites_dir,
+            )["crawl"]
             for size in MEMORY_SIZES
         )
         print(table([small, large]))
@@ -447,6 +459,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.work_dir,
             baselines=not args.no_baselines,
             settings=args.settings,
+            sites=args.sites_dir,
         )
         print(table(list(runs.values())))
         print(backpressure(runs["crawl"]))

@@ -43,7 +43,8 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
     done = subprocess.run(
         [
             sys.executable, "-m", "bench.crawl", "--n", str(N), "--seed", "11",
-            "--work-dir", str(tmp_path / "runs"), "--json", str(out),
+            "--work-dir", str(tmp_path / "runs"), "--sites-dir", str(tmp_path / "sites"),
+            "--json", str(out),
         ],
         cwd=ROOT, capture_output=True, text=True, timeout=180, check=False,
     )  # fmt: skip
