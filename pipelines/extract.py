@@ -36,7 +36,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem, NotConfigured
@@ -93,28 +93,44 @@ class ExtractConfig:
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> ExtractConfig:
-        raw_workers = settings.get("NEWSCRAWL_EXTRACT_WORKERS")
-        workers = default_workers() if raw_workers in (None, "") else int(raw_workers)
-        if workers < 0:
-            raise NotConfigured(
-                f"NEWSCRAWL_EXTRACT_WORKERS is {workers}: set a number of worker processes, "
-                "or 0 to clean pages inline"
-            )
-        backpressure = settings.getbool("NEWSCRAWL_EXTRACT_BACKPRESSURE", True)
-        if workers == 0:
-            return cls(pool=None, backpressure=backpressure)
         try:
+            workers = _number(settings, "NEWSCRAWL_EXTRACT_WORKERS", int, default_workers())
+            if workers < 0:
+                raise ValueError(f"NEWSCRAWL_EXTRACT_WORKERS is {workers}")
+            backpressure = settings.getbool("NEWSCRAWL_EXTRACT_BACKPRESSURE", True)
+            if workers == 0:
+                return cls(pool=None, backpressure=backpressure)
             pool = PoolConfig(
                 workers=workers,
-                queue_size=settings.getint("NEWSCRAWL_EXTRACT_QUEUE_SIZE", 2 * workers),
-                prefetch=settings.getint("NEWSCRAWL_EXTRACT_PREFETCH", 2),
-                start_method=settings.get("NEWSCRAWL_EXTRACT_START_METHOD", "forkserver"),
-                task_timeout=settings.getfloat("NEWSCRAWL_EXTRACT_TIMEOUT", 120.0),
-                max_tasks_per_worker=settings.getint("NEWSCRAWL_EXTRACT_MAX_TASKS_PER_WORKER", 0),
+                queue_size=_number(settings, "NEWSCRAWL_EXTRACT_QUEUE_SIZE", int, 2 * workers),
+                prefetch=_number(settings, "NEWSCRAWL_EXTRACT_PREFETCH", int, 2),
+                start_method=settings.get("NEWSCRAWL_EXTRACT_START_METHOD") or "forkserver",
+                task_timeout=_number(settings, "NEWSCRAWL_EXTRACT_TIMEOUT", float, 120.0),
+                max_tasks_per_worker=_number(
+                    settings, "NEWSCRAWL_EXTRACT_MAX_TASKS_PER_WORKER", int, 0
+                ),
             )
         except ValueError as exc:
-            raise NotConfigured(f"NEWSCRAWL_EXTRACT_* settings: {exc}") from exc
+            raise NotConfigured(
+                f"{exc} — set NEWSCRAWL_EXTRACT_WORKERS to a number of worker processes "
+                "(0 cleans inline) and the other NEWSCRAWL_EXTRACT_* settings as documented "
+                "in pipelines/extract.py"
+            ) from exc
         return cls(pool=pool, backpressure=backpressure)
+
+
+_N = TypeVar("_N", int, float)
+
+
+def _number(settings: BaseSettings, name: str, kind: type[_N], default: _N) -> _N:
+    """A numeric setting; ``None`` or an empty value gives ``default``."""
+    value = settings.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return kind(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number (got {value!r})") from None
 
 
 class ExtractPipeline(Component):

@@ -392,8 +392,18 @@ def test_pipeline_pauses_downloads_while_the_pool_is_full(pages: list[PageInput]
     assert stats["extract/pool/paused_seconds"] >= 0.2
 
 
+def test_unset_settings_take_their_defaults() -> None:
+    pipeline = _pipeline(3, NEWSCRAWL_EXTRACT_QUEUE_SIZE=None, NEWSCRAWL_EXTRACT_TIMEOUT="")
+    assert pipeline.config.pool == PoolConfig(workers=3, queue_size=6, prefetch=1)
+    default = ExtractPipeline.from_crawler(get_crawler(settings_dict={}))
+    assert default.config.pool is not None
+    assert default.config.pool.workers == len(os.sched_getaffinity(0))
+
+
 def test_bad_settings_say_how_to_fix_them() -> None:
     with pytest.raises(NotConfigured, match="NEWSCRAWL_EXTRACT_WORKERS is -1"):
         _pipeline(-1)
+    with pytest.raises(NotConfigured, match="NEWSCRAWL_EXTRACT_TIMEOUT must be a number"):
+        _pipeline(1, NEWSCRAWL_EXTRACT_TIMEOUT="soon")
     with pytest.raises(NotConfigured, match="not safe with the asyncio reactor"):
         _pipeline(1, NEWSCRAWL_EXTRACT_START_METHOD="fork")
