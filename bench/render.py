@@ -4,7 +4,9 @@ Serves a local news site of JavaScript-built article pages (an empty app root, t
 in a JSON blob, images, a web font and a tracker that the browser must skip) on 127.0.0.1,
 then fetches them with the crawl's own download handler and routing middleware:
 
-- ``rendered``: through Chromium (a ``needs_js`` seed), at 1, 4 and 8 concurrent pages;
+- ``rendered``: through Chromium (a ``needs_js`` seed), at 1, 4 and 8 concurrent pages,
+  with the default settings (pages reused, NEWSCRAWL_RENDER_REUSE_PAGES);
+- ``rendered-new``: the same with a new page for every request;
 - ``plain``: the same pages over plain HTTP, for the cost ratio rendered/plain per page.
 
 Each configuration runs in a fresh ``scrapy`` process. Memory is the proportional set size
@@ -25,6 +27,10 @@ Usage (from the repository root, Chromium installed)::
     python -m bench.render                 # 1, 4, 8 concurrent pages, 48 pages each
     python -m bench.render --pages 96 --concurrency 1 4 8
     python -m bench.render --long          # 500 rendered pages, memory check
+
+For experiments, ``BENCH_CHROMIUM_ARGS="--flag …"`` adds Chromium flags and
+``BENCH_SET_<SETTING>=value`` sets a crawl setting in the worker (for example
+``BENCH_SET_NEWSCRAWL_RENDER_PAGE_MAX_USES=100``).
 """
 
 from __future__ import annotations
@@ -50,6 +56,9 @@ PARAGRAPH = (
     "العاصمة، بمشاركة وفود من عدة دول، وسط آمال بالتوصل إلى اتفاق ينهي الأزمة التي تعصف "
     "بالمنطقة منذ أشهر، ويعيد الاستقرار إلى الأسواق التي تأثرت بشدة بالتطورات الأخيرة."
 )
+
+#: ``rendered`` reuses pages (the default settings); ``rendered-new`` opens a page per request.
+MODES = ("plain", "rendered", "rendered-new")
 
 #: The worker samples its memory (with the browser's) every this many pages.
 SAMPLE_EVERY = 10
@@ -314,7 +323,7 @@ def worker(base: str, mode: str, concurrency: int, pages: int) -> None:
             "name": "bench",
             "domain": domain,
             "language": "ar",
-            "needs_js": mode == "rendered",
+            "needs_js": mode != "plain",
             "sections": [f"{base}/"],
             "article_url_pattern": "/bench/article/",
         }
@@ -353,11 +362,21 @@ def worker(base: str, mode: str, concurrency: int, pages: int) -> None:
                 memory.append((len(times), tree_pss_mib(os.getpid())))
             rendered = "playwright" in response.flags
             ok.append(
-                rendered == (mode == "rendered")
+                rendered == (mode != "plain")
                 and (END_MARK.encode() in response.body if rendered else True)
             )
 
     settings = {name: getattr(render_settings, name) for name in render_settings.__all__}
+    extra_args = os.environ.get("BENCH_CHROMIUM_ARGS", "").split()
+    if extra_args:
+        options = dict(settings["PLAYWRIGHT_LAUNCH_OPTIONS"])
+        options["args"] = [*options["args"], *extra_args]
+        settings["PLAYWRIGHT_LAUNCH_OPTIONS"] = options
+    for name, value in os.environ.items():
+        if name.startswith("BENCH_SET_"):
+            settings[name.removeprefix("BENCH_SET_")] = value
+    if mode == "rendered-new":
+        settings["NEWSCRAWL_RENDER_REUSE_PAGES"] = False
     settings |= {
         "DOWNLOADER_MIDDLEWARES": {"crawler.middlewares.RenderMiddleware": 585},
         "NEWSCRAWL_RENDER_FALLBACK_ENABLED": False,
@@ -377,7 +396,7 @@ def worker(base: str, mode: str, concurrency: int, pages: int) -> None:
         "USER_AGENT": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
         "Chrome/126.0.0.0 Safari/537.36",
     }
-    process = CrawlerProcess(settings, install_root_handler=True)
+    process = CrawlerProcess(settings)
     crawler = process.create_crawler(RenderBenchSpider)
     started = time.monotonic()
     process.crawl(crawler)
@@ -437,7 +456,7 @@ def main_bench(concurrencies: list[int], pages: int) -> int:
     results: list[RunResult] = []
     with BenchSite() as site:
         for concurrency in concurrencies:
-            for mode in ("plain", "rendered"):
+            for mode in MODES:
                 results.append(run_config(site.base, mode, concurrency, pages))
         hits = dict(site.server.hits)  # type: ignore[attr-defined]
     print(
@@ -447,13 +466,17 @@ def main_bench(concurrencies: list[int], pages: int) -> int:
     print_table(results)
     print("\nCost ratio rendered/plain per page (after warm-up):")
     for concurrency in concurrencies:
-        plain, rendered = (r for r in results if r.concurrency == concurrency)
-        print(
-            f"  {concurrency} at once: {rendered.s_per_page / plain.s_per_page:6.1f}x time, "
-            f"{rendered.steady_cpu_per_page / plain.steady_cpu_per_page:6.1f}x CPU, "
-            f"+{rendered.peak_mib - plain.peak_mib:.0f} MiB peak memory"
-        )
-    rendered_runs = [r for r in results if r.mode == "rendered"]
+        runs = {r.mode: r for r in results if r.concurrency == concurrency}
+        plain = runs["plain"]
+        for mode in MODES[1:]:
+            rendered = runs[mode]
+            print(
+                f"  {mode:<13} {concurrency} at once: "
+                f"{rendered.s_per_page / plain.s_per_page:6.1f}x time, "
+                f"{rendered.steady_cpu_per_page / plain.steady_cpu_per_page:6.1f}x CPU, "
+                f"+{rendered.peak_mib - plain.peak_mib:.0f} MiB peak memory"
+            )
+    rendered_runs = [r for r in results if r.mode != "plain"]
     aborted = sum(int(r.stats.get("playwright/request_count/aborted", 0)) for r in rendered_runs)
     print(
         f"\nBrowser requests aborted (images, fonts, trackers): {aborted}; "
@@ -497,9 +520,7 @@ def main_long(pages: int, concurrency: int) -> int:
         f"{stats.get('playwright/page_count/max_concurrent')} open at once; "
         f"browser contexts {contexts}; complete pages {result.ok_pages} of {pages}"
     )
-    flat = (
-        opened == closed == pages and contexts == 1 and result.ok_pages == pages and growth <= 0.10
-    )
+    flat = opened == closed and contexts == 1 and result.ok_pages == pages and growth <= 0.10
     print(
         f"Memory, middle fifth -> last fifth: {middle:.0f} -> {end:.0f} MiB ({growth:+.1%}): "
         f"{'FLAT' if flat else 'NOT FLAT'}"
@@ -516,7 +537,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--long", action="store_true", help="500 rendered pages, memory check")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--base", help=argparse.SUPPRESS)
-    parser.add_argument("--mode", choices=["plain", "rendered"], help=argparse.SUPPRESS)
+    parser.add_argument("--mode", choices=MODES, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         worker(args.base, args.mode, args.concurrency[0], args.pages)

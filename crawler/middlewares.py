@@ -118,7 +118,6 @@ class RenderMiddleware:
             "playwright": True,
             "playwright_context": config.context,
             "playwright_context_kwargs": context_kwargs,
-            "playwright_include_page": False,
             "playwright_page_goto_kwargs": {"wait_until": "domcontentloaded"},
             "playwright_page_methods": [wait],
             "newscrawl_render_timeout": config.page_timeout,

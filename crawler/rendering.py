@@ -217,6 +217,8 @@ class RenderConfig:
     min_text_chars: int = 200
     min_links: int = 10
     shell_max_text_chars: int = 250
+    reuse_pages: bool = True
+    page_max_uses: int = 20
 
     @classmethod
     def from_settings(cls, settings: SettingsLike) -> RenderConfig:
@@ -235,7 +237,13 @@ class RenderConfig:
             min_text_chars=settings.getint("NEWSCRAWL_RENDER_MIN_TEXT", 200),
             min_links=settings.getint("NEWSCRAWL_RENDER_MIN_LINKS", 10),
             shell_max_text_chars=settings.getint("NEWSCRAWL_RENDER_SHELL_MAX_TEXT", 250),
+            reuse_pages=settings.getbool("NEWSCRAWL_RENDER_REUSE_PAGES", True),
+            page_max_uses=settings.getint("NEWSCRAWL_RENDER_PAGE_MAX_USES", 20),
         )
+        if config.page_max_uses < 1:
+            raise ValueError(
+                f"NEWSCRAWL_RENDER_PAGE_MAX_USES must be 1 or more; got {config.page_max_uses}"
+            )
         if config.page_timeout <= 0 or config.wait_timeout < 0:
             raise ValueError(
                 "NEWSCRAWL_RENDER_PAGE_TIMEOUT must be > 0 and NEWSCRAWL_RENDER_WAIT_TIMEOUT "

@@ -25,7 +25,9 @@ __all__ = [
     "NEWSCRAWL_RENDER_HOST_RESOLVER_RULES",
     "NEWSCRAWL_RENDER_MIN_LINKS",
     "NEWSCRAWL_RENDER_MIN_TEXT",
+    "NEWSCRAWL_RENDER_PAGE_MAX_USES",
     "NEWSCRAWL_RENDER_PAGE_TIMEOUT",
+    "NEWSCRAWL_RENDER_REUSE_PAGES",
     "NEWSCRAWL_RENDER_SHELL_MAX_TEXT",
     "NEWSCRAWL_RENDER_USER_AGENT",
     "NEWSCRAWL_RENDER_WAIT_TIMEOUT",
@@ -94,3 +96,10 @@ NEWSCRAWL_RENDER_MIN_TEXT = 200
 NEWSCRAWL_RENDER_MIN_LINKS = 10
 #: A plain page with at most this many characters of text and a script signal is an app shell.
 NEWSCRAWL_RENDER_SHELL_MAX_TEXT = 250
+#: Reuse a page that rendered fine for the next page: about half the time and a third of
+#: the CPU of a new page, for some memory (bench/render.py); failed, timed-out and crashed
+#: pages are always closed. False: a new page for every request.
+NEWSCRAWL_RENDER_REUSE_PAGES = True
+#: A reused page is closed and replaced after this many pages: a page's renderer grows
+#: about 1 MB per page it shows, so this bounds memory (flat over 500 pages at 20).
+NEWSCRAWL_RENDER_PAGE_MAX_USES = 20

@@ -21,7 +21,12 @@ from scrapy_playwright.handler import ScrapyPlaywrightDownloadHandler
 from scrapy_playwright.page import PageMethod
 
 import settings.render as render_settings
-from crawler.handlers import ChromiumMissingError, RenderDownloadHandler, RenderTimeoutError
+from crawler.handlers import (
+    ChromiumMissingError,
+    PagePool,
+    RenderDownloadHandler,
+    RenderTimeoutError,
+)
 from crawler.middlewares import REASON_META, TRIED_META, RenderMiddleware
 from crawler.rendering import (
     CHROMIUM_ARGS,
@@ -311,11 +316,117 @@ def test_scrapy_playwright_internals_the_handler_relies_on_exist() -> None:
         "_download_request",
         "_create_page",
         "_launch",
+        "_maybe_launch_browser",
         "_close",
     ):
         assert callable(getattr(ScrapyPlaywrightDownloadHandler, name)), name
     assert issubclass(RenderTimeoutError, DownloadTimeoutError)
     assert issubclass(RenderDownloadHandler, ScrapyPlaywrightDownloadHandler)
+
+
+# --- the page pool ----------------------------------------------------------------------
+
+
+class _Page:
+    """What the pool uses of a Playwright page."""
+
+    def __init__(self, name: str, *, park_fails: bool = False) -> None:
+        self.name = name
+        self.park_fails = park_fails
+        self.closed = False
+        self.visits: list[str] = []
+        self.handlers: dict[str, Any] = {}
+
+    def is_closed(self) -> bool:
+        return self.closed
+
+    def once(self, event: str, handler: Any) -> None:
+        self.handlers[event] = handler
+
+    async def goto(self, url: str, *, timeout: float) -> None:
+        if self.park_fails:
+            raise PlaywrightTimeoutError("Timeout exceeded")
+        self.visits.append(url)
+
+    async def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            if "close" in self.handlers:
+                self.handlers["close"](self)
+
+
+def _pool(size: int = 2, max_uses: int = 3) -> tuple[PagePool, dict[str, int]]:
+    counts: dict[str, int] = {}
+
+    def count(outcome: str) -> None:
+        counts[outcome] = counts.get(outcome, 0) + 1
+
+    return PagePool(size, max_uses, count), counts
+
+
+def test_pool_parks_healthy_pages_and_reuses_them_up_to_max_uses() -> None:
+    async def scenario() -> tuple[list[Any], dict[str, int], _Page]:
+        pool, counts = _pool(size=1, max_uses=3)
+        page = _Page("a")
+        got = [await pool.acquire()]  # nothing parked yet: a new page is needed
+        pool.opened(page)
+        await pool.release(page, healthy=True)
+        for _ in range(2):
+            got.append(await pool.acquire())
+            await pool.release(page, healthy=True)  # third use: closed, not parked
+        got.append(await pool.acquire())
+        await pool.release(None, healthy=False)
+        return got, counts, page
+
+    got, counts, page = asyncio.run(scenario())
+    assert [g.name if g else None for g in got] == [None, "a", "a", None]
+    assert page.visits == ["about:blank", "about:blank"]
+    assert page.closed
+    assert counts == {"pages/opened": 1, "pages/reused": 2, "pages/closed": 1}
+
+
+def test_pool_closes_failed_crashed_and_unparkable_pages() -> None:
+    async def scenario() -> tuple[dict[str, int], list[_Page], Any]:
+        pool, counts = _pool(size=3)
+        failed, stuck, crashed = _Page("failed"), _Page("stuck", park_fails=True), _Page("c")
+        for page in (failed, stuck, crashed):
+            assert await pool.acquire() is None
+            pool.opened(page)
+        await pool.release(failed, healthy=False)
+        await pool.release(stuck, healthy=True)
+        crashed.handlers["crash"](crashed)
+        await pool.release(crashed, healthy=True)
+        await pool.wait()
+        return counts, [failed, stuck, crashed], await pool.acquire()
+
+    counts, pages, reused = asyncio.run(scenario())
+    assert all(page.closed for page in pages)
+    assert reused is None
+    assert counts == {"pages/opened": 3, "pages/closed": 3}
+
+
+def test_pool_bounds_pages_and_closes_parked_ones_when_idle() -> None:
+    async def scenario() -> tuple[bool, dict[str, int], list[_Page]]:
+        pool, counts = _pool(size=2)
+        pages = [_Page("a"), _Page("b")]
+        for page in pages:
+            await pool.acquire()
+            pool.opened(page)
+        third = asyncio.ensure_future(pool.acquire())
+        await asyncio.sleep(0.01)
+        waited = not third.done()  # both slots taken: the third request waits
+        await pool.release(pages[0], healthy=True)
+        assert await third is pages[0]
+        await pool.release(pages[0], healthy=True)
+        await pool.release(pages[1], healthy=True)
+        pool.close_idle()
+        await pool.wait()
+        return waited, counts, pages
+
+    waited, counts, pages = asyncio.run(scenario())
+    assert waited
+    assert all(page.closed for page in pages)
+    assert counts == {"pages/opened": 2, "pages/reused": 1, "pages/closed": 2}
 
 
 # --- waiting for the content ------------------------------------------------------------
@@ -411,7 +522,6 @@ def test_needs_js_article_requests_get_the_page_options(tmp_path: Path) -> None:
     assert meta["playwright_context"] == "newscrawl"
     assert meta["playwright_context_kwargs"]["user_agent"] == "Mozilla/5.0 X"
     assert meta["playwright_context_kwargs"]["service_workers"] == "block"
-    assert meta["playwright_include_page"] is False
     assert meta["playwright_page_goto_kwargs"] == {"wait_until": "domcontentloaded"}
     assert meta["dont_retry"] is True
     assert meta["newscrawl_render_timeout"] == 30.0
