@@ -438,14 +438,14 @@ def worker(base: str, mode: str, concurrency: int, pages: int) -> None:
 
 def print_table(results: list[RunResult]) -> None:
     header = (
-        f"{'mode':<9} {'at once':>7} {'pages':>6} {'ok':>4} {'pages/s':>8} {'s/page':>7} "
+        f"{'mode':<12} {'at once':>7} {'pages':>6} {'ok':>4} {'pages/s':>8} {'s/page':>7} "
         f"{'CPU ms/page':>11} {'CPU s total':>11} {'start s':>8} {'peak MiB':>9}"
     )
     print(header)
     print("-" * len(header))
     for r in results:
         print(
-            f"{r.mode:<9} {r.concurrency:>7} {r.pages:>6} {r.ok_pages:>4} "
+            f"{r.mode:<12} {r.concurrency:>7} {r.pages:>6} {r.ok_pages:>4} "
             f"{r.steady_pages_per_s:>8.2f} {r.s_per_page:>7.3f} "
             f"{r.steady_cpu_per_page * 1000:>11.1f} {r.cpu_s:>11.1f} "
             f"{r.startup_s:>8.2f} {r.peak_mib:>9.0f}"

@@ -185,7 +185,8 @@ def test_js_pages_are_rendered_only_where_needed_and_hangs_end(
     agents = {r.user_agent for r in js.server.requests()[seen_before[1] :]}
     assert agents
     assert not [agent for agent in agents if "Headless" in agent], agents
-    assert stats["playwright/request_count/aborted"] >= 3
+    # At least the image and the tracker script (the font only once text is laid out).
+    assert stats["playwright/request_count/aborted"] >= 2
 
 
 def test_without_chromium_js_pages_fail_with_the_fix_and_the_rest_is_stored(
