@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from settings.render import *  # noqa: F403  (Chromium rendering through scrapy-playwright)
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 BOT_NAME = "newscrawl"
@@ -80,6 +82,11 @@ NEWSCRAWL_LANGUAGES: list[str] = []
 #: Write the final crawl stats as JSON to this file (for cron jobs and monitoring).
 NEWSCRAWL_STATS_FILE = os.environ.get("NEWSCRAWL_STATS_FILE", "")
 
+DOWNLOADER_MIDDLEWARES = {
+    # after decompression and redirects, before retries: routes JS pages to Chromium
+    "crawler.middlewares.RenderMiddleware": 585,
+}
+
 EXTENSIONS = {
     "crawler.extensions.CrawlSummary": 500,
 }
@@ -91,3 +98,17 @@ ITEM_PIPELINES = {
     "pipelines.dedup.DedupPipeline": 400,
     "pipelines.mongo.MongoPipeline": 900,
 }
+
+# --- Dedup and article lifecycle (issue 4) ----------------------------------------------
+#: Do not request article URLs the store already has (asked in batches before each request).
+NEWSCRAWL_SKIP_STORED = True
+#: Stored URLs remembered in memory by the spider (least recently used forgotten first).
+NEWSCRAWL_KNOWN_CACHE_SIZE = 100_000
+#: Fetch stored articles again while they are young, to catch corrections (new versions).
+NEWSCRAWL_REFETCH_ENABLED = False
+#: Only articles first seen less than this many hours ago are fetched again.
+NEWSCRAWL_REFETCH_HOURS = 48.0
+#: At most this many re-fetches per article.
+NEWSCRAWL_REFETCH_MAX = 3
+#: Copies of a stored story: "link" (store with duplicate_of and a shared cluster_id) or "drop".
+NEWSCRAWL_DUPLICATES = "link"
