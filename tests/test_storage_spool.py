@@ -216,3 +216,18 @@ def test_crawl_runs_document(store: Store) -> None:
             "start_time": T1,
         }
     )
+
+
+def test_clean_stats_keeps_lists_of_names() -> None:
+    cleaned = clean_stats(
+        {
+            "newscrawl/render/needs_js_suggested": ["a_site", "b_site"],
+            "x.y": (1, 2),
+            "$odd": {"k": 1},
+        }
+    )
+    assert cleaned == {
+        "newscrawl/render/needs_js_suggested": ["a_site", "b_site"],
+        "x_y": "(1, 2)",
+        "_odd": "{'k': 1}",
+    }

@@ -32,7 +32,7 @@ def clean_stats(stats: Mapping[str, Any]) -> dict[str, Any]:
 
     Keys lose ``.`` and a leading ``$`` (``…/twisted.internet.error.TimeoutError`` becomes
     ``…/twisted_internet_error_TimeoutError``); dates become UTC; values that are neither
-    numbers, strings, booleans nor dates become strings.
+    numbers, strings, booleans, dates nor lists of strings become strings.
     """
     cleaned: dict[str, Any] = {}
     for key, value in stats.items():
@@ -45,6 +45,8 @@ def clean_stats(stats: Mapping[str, Any]) -> dict[str, Any]:
             cleaned[name] = value.isoformat()
         elif value is None or isinstance(value, bool | int | float | str):
             cleaned[name] = value
+        elif isinstance(value, list | tuple) and all(isinstance(v, str) for v in value):
+            cleaned[name] = list(value)  # e.g. newscrawl/render/needs_js_suggested
         else:
             cleaned[name] = str(value)
     return cleaned
