@@ -178,7 +178,7 @@ class Seed:
     needs_js: bool = False
     """``True``: article pages are rendered in Chromium before extraction."""
     render_listings: bool = False
-    """``True``: feeds and section pages are rendered in Chromium too."""
+    """``True``: section pages are rendered in Chromium too (feeds and sitemaps stay plain)."""
     enabled: bool = True
     """``False``: crawled only when named explicitly (``-a site=ID``)."""
     noise_css: tuple[str, ...] = ()
