@@ -37,7 +37,7 @@ FLOORS = {
     "9da36ae4714bfccc72374c6c146e9d1cd3cca39e2110bd67ccdbcc806f4cf139": 0.95,
     "cc4aa22b8212aec7d289667c0a965569e6f06b9e9196ff8b02219bf2bc1b90d0": 0.97,
     "ABC_2026_04_25": 0.95,
-    "AnadoluAjansi_2026_04_20": 0.94,
+    "AnadoluAjansi_2026_04_20": 0.91,
     "AsahiShimbun_2025_01_13": 0.70,
     "LBCGroup_2026_01_08": 0.97,
     "MBN_2025_06_03": 0.97,

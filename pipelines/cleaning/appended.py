@@ -18,6 +18,7 @@ A "read also" or "next" label right before the cut point goes with it.
 from __future__ import annotations
 
 import logging
+import re
 
 from lxml.html import HtmlElement
 
@@ -32,6 +33,7 @@ FIRST_BODY_MIN = 200
 SECOND_BODY_MIN = 200
 #: Class/id tokens of containers that hold a next article ("next" needs a second token).
 _CONTAINER_TOKENS = frozenset({"infinite", "nextarticle", "nextpost", "nextstory", "appended"})
+_CONTAINER_NAMES = re.compile("next|infinite|append")
 _NEXT_PARTNERS = frozenset({"article", "post", "story", "news", "item", "entry"})
 #: Words a second article's headline has at least.
 HEADLINE_MIN_WORDS = 4
@@ -141,6 +143,9 @@ def _header_signature(headline: HtmlElement, index: TextIndex) -> set[tuple[str,
 def _is_container(el: HtmlElement) -> bool:
     if el.tag == "article" or el.get("data-url"):
         return True
+    names = f"{el.get('class', '')} {el.get('id', '')}".lower()
+    if not _CONTAINER_NAMES.search(names):
+        return False
     found = tokens(el)
     return bool(found & _CONTAINER_TOKENS) or "next" in found and bool(found & _NEXT_PARTNERS)
 

@@ -130,7 +130,7 @@ def _clean_tree(
     remove_prompt_lines(index, book, removed)
     remove_labelled_boxes(index, book, removed)
     remove_read_also_lines(index, book, removed)
-    remove_headline_links(index, removed)
+    remove_headline_links(index, removed, title)
     remove_chrome(index, removed)
     return tag_result.tags, head_pos
 

@@ -40,7 +40,7 @@ def tokens(el: HtmlElement) -> set[str]:
 
 def text_of(el: HtmlElement) -> str:
     """The element's text with whitespace collapsed."""
-    return _SPACE.sub(" ", el.text_content()).strip()
+    return " ".join(el.text_content().split())
 
 
 def remove(el: HtmlElement) -> None:
@@ -133,6 +133,8 @@ class TextIndex:
         self.short: list[HtmlElement] = []
         #: Elements with a class or id attribute, in document order.
         self.classed: list[HtmlElement] = []
+        #: Lower-cased "class id" of each element in ``classed``.
+        self.names: dict[HtmlElement, str] = {}
         #: Elements with a ``hidden`` or ``style`` attribute.
         self.styled: list[HtmlElement] = []
         short_max = self.SHORT_MAX
@@ -150,6 +152,7 @@ class TextIndex:
             if attrib:
                 if "class" in attrib or "id" in attrib:
                     self.classed.append(el)
+                    self.names[el] = f"{attrib.get('class', '')} {attrib.get('id', '')}".lower()
                 if "style" in attrib or "hidden" in attrib:
                     self.styled.append(el)
             if tag == "p":
@@ -157,6 +160,11 @@ class TextIndex:
                 if plain >= self.PROSE_MIN:
                     self._prose_pos.append(position)
                     self._prose_cum.append(self._prose_cum[-1] + plain)
+
+    def named(self, pattern: re.Pattern[str]) -> list[HtmlElement]:
+        """Elements whose lower-cased class or id matches ``pattern`` (a cheap pre-filter)."""
+        names = self.names
+        return [el for el in self.classed if pattern.search(names[el])]
 
     def text(self, el: HtmlElement) -> str:
         """:func:`text_of` of ``el``, computed once (the tree only loses elements later)."""

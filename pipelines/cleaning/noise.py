@@ -54,6 +54,8 @@ HEADLINE_MAX = 200
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _SR_CLASSES = ("sr-only", "sr_only", "visually-hidden", "visuallyhidden", "screen-reader", "offscreen")
+_SR_NAMES = re.compile("|".join(_SR_CLASSES))
+_CAPTION_NAMES = re.compile("caption|credit|copyright")
 _CAPTION_TOKENS = frozenset(
     {"caption", "figcaption", "credit", "credits", "copyright", "photocredit", "imagecredit"}
 )
@@ -83,10 +85,10 @@ def remove_hidden(index: TextIndex, removed: Counter[str]) -> None:
 
     Large hidden blocks stay: paywalled article text is often served hidden.
     """
-    for el in index.styled + index.classed:
-        if index.size.get(el, 0) > HIDDEN_MAX or index.prose_within(el):
+    for el in index.styled + index.named(_SR_NAMES):
+        if index.size.get(el, 0) > HIDDEN_MAX or not _is_hidden(el) or index.prose_within(el):
             continue
-        if el.getparent() is not None and el.tag not in {"html", "body"} and _is_hidden(el):
+        if el.getparent() is not None and el.tag not in {"html", "body"}:
             remove(el)
             removed["hidden"] += 1
 
@@ -94,7 +96,7 @@ def remove_hidden(index: TextIndex, removed: Counter[str]) -> None:
 def remove_figures(index: TextIndex, removed: Counter[str]) -> None:
     """Drop media figures with their captions and credits, and caption/credit elements."""
     doomed: list[HtmlElement] = []
-    for el in index.tagged("figure", "figcaption") + index.classed:
+    for el in index.tagged("figure", "figcaption") + index.named(_CAPTION_NAMES):
         if el.tag == "figure":
             descendants = {d.tag for d in el.iterdescendants()}
             if descendants & _KEEP_IN_FIGURE or not descendants & _MEDIA_TAGS:
@@ -300,7 +302,7 @@ def remove_prompt_lines(index: TextIndex, book: PhraseBook, removed: Counter[str
     for el in index.short:
         if el.tag not in {"p", "div", "span", "small", "section", "aside", "li"} or el.getparent() is None:
             continue
-        if index.size[el] > 400 or any(c.tag in {"p", "div", "section"} for c in el):
+        if not 20 <= index.size[el] <= 400 or any(c.tag in {"p", "div", "section"} for c in el):
             continue
         category = book.contains(index.text(el), ("aggregator_disclaimer", "signup_prompt"))
         if category is not None:

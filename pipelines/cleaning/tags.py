@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
 
 from lxml.html import HtmlElement
 
@@ -21,6 +20,7 @@ from pipelines.cleaning.phrases import PhraseBook
 
 #: Class/id tokens of tag containers.
 _TAG_TOKENS = frozenset({"tags", "tag", "keywords", "keyword", "topics", "tagcloud", "taglist", "hashtags"})
+_TAG_NAMES = re.compile("tag|keyword|topic")
 #: URL path segments of tag and topic pages.
 _TAG_PATH = re.compile(r"/(?:tags?|topics?|keywords?|hashtags?|etiquetas?|themen|schlagworte?|sujets?|motcle|mots-cles)(?:/|$|\?)", re.IGNORECASE)
 _LABEL_END = re.compile(r"[:：]")
@@ -50,9 +50,8 @@ def _clean_tag(text: str) -> str | None:
 
 
 def _is_tag_href(href: str | None) -> bool:
-    if not href:
-        return False
-    return bool(_TAG_PATH.search(unquote(urlsplit(href).path)))
+    """``True`` for a link to a tag or topic page (the path segments are ASCII words)."""
+    return bool(href) and bool(_TAG_PATH.search(href.split("?", 1)[0].split("#", 1)[0]))
 
 
 def _items(block: HtmlElement, label: HtmlElement | None, book: PhraseBook) -> list[str]:
@@ -104,7 +103,8 @@ def find_tags(root: HtmlElement, index: TextIndex, book: PhraseBook, after: int 
         size = index.size[el]
         if size > BLOCK_MAX:
             continue
-        if size <= 40 and el.tag not in {"a", "ul", "ol"} and book.label(index.text(el), ("tags_label",)):
+        linked = index.link_ratio(el)
+        if size <= 40 and linked < 0.5 and el.tag not in {"a", "ul", "ol"} and book.label(index.text(el), ("tags_label",)):
             block = _block_for_label(el, index)
             if block is el and el.getnext() is not None and index.link_ratio(el.getnext()) >= 0.7:
                 block = el.getparent() if el.getparent() is not None and index.size.get(el.getparent(), 0) <= BLOCK_MAX else el
@@ -112,16 +112,22 @@ def find_tags(root: HtmlElement, index: TextIndex, book: PhraseBook, after: int 
         elif (
             size <= LINE_MAX
             and el.tag in {"p", "div", "span", "li", "section", "dd"}
-            and index.link_ratio(el) < 0.2
+            and linked < 0.2
             and not any(c.tag in {"p", "div", "li"} for c in el)
             and book.prefix(index.text(el), ("tags_label",))
         ):
             candidates.append((el, None))
-        elif (el.get("class") or el.get("id")) and index.link_ratio(el) >= 0.7 and el.tag not in {"a", "li"} and _TAG_TOKENS & tokens(el):
+        elif (
+            el in index.names
+            and _TAG_NAMES.search(index.names[el])
+            and linked >= 0.7
+            and el.tag not in {"a", "li"}
+            and _TAG_TOKENS & tokens(el)
+        ):
             candidates.append((el, None))
         elif (
             el.tag in {"section", "div", "aside", "nav", "ul"}
-            and index.link_ratio(el) >= 0.6
+            and linked >= 0.6
             and (links := list(el.iter("a")))
             and len(links) >= 1
             and all(_is_tag_href(a.get("href")) for a in links)

@@ -53,6 +53,10 @@ def label_key(text: str) -> str:
     return _TRAILING_COUNT.sub("", bare)
 
 
+#: Characters of a text's start that prefix matching looks at (longer than any phrase).
+PREFIX_WINDOW = 80
+
+
 @dataclass
 class PhraseBook:
     """All phrases of all languages, indexed for the three kinds of matching."""
@@ -99,7 +103,7 @@ class PhraseBook:
 
     def prefix(self, text: str, categories: Iterable[str]) -> str | None:
         """The category of the phrase ``text`` starts with, else ``None``."""
-        folded = key(text).lstrip(": ")
+        folded = key(text[:PREFIX_WINDOW]).lstrip(": ")
         for category in categories:
             pattern = self.prefixes.get(category)
             if pattern is not None and pattern.match(folded):
