@@ -50,3 +50,14 @@ class ArticleItem:
     description: str | None = None
     is_article: bool = True
     reason: str | None = None
+
+    # Dedup fields, filled by the dedup pipeline (see docs/schema.md).
+    #: Exact-text fingerprint: 32 hex characters (BLAKE2b-128 of the normalized text).
+    fingerprint: str | None = None
+    #: ``_id`` of the first article of this story (the article's own ``_id`` when it is the
+    #: first); ``None`` on a re-fetch, which keeps the stored value.
+    cluster_id: str | None = None
+    #: ``_id`` of the first article of the story when this one is a copy of it, else ``None``.
+    duplicate_of: str | None = None
+    #: Similarity to that article, 0 to 1 (1.0 for the same fingerprint), else ``None``.
+    similarity: float | None = None

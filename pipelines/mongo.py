@@ -13,7 +13,11 @@ When MongoDB goes away during a crawl, batches go to the local spool
 (``NEWSCRAWL_SPOOL_DIR``) after the retries; the spool is replayed when the crawl ends
 if MongoDB is back, else at the start of the next crawl.
 
-Stats: ``newscrawl/mongo/inserted``, ``…/updated``, ``…/unchanged``, ``…/errors``,
+Re-fetched articles follow the lifecycle of :mod:`pipelines.storage.lifecycle`: an edited
+title or text keeps the previous version in ``article_versions`` and bumps ``version``.
+
+Stats: ``newscrawl/mongo/inserted``, ``…/updated`` (of which ``…/versioned``: title or text
+changed), ``…/unchanged``, ``…/errors``,
 ``…/spooled``, ``…/retries``, ``…/batches``, ``…/invalid`` (items without url/site),
 ``…/replayed`` and ``…/replay_skipped`` (spool replay), ``newscrawl/mongo/run_id`` and
 ``newscrawl/mongo/uri`` (masked, never a password). Each crawl also leaves a document in
@@ -95,6 +99,7 @@ class MongoPipeline:
             quirks=store.quirks,
             retry=RetryPolicy(retries=self.config.retries),
             spool=self.spool,
+            versions=store.versions,
         )
         self.stats.set_value(f"{PREFIX}/uri", store.uri)
         logger.info(
@@ -184,7 +189,7 @@ class MongoPipeline:
 
     def _record(self, result: FlushResult) -> None:
         self.stats.inc_value(f"{PREFIX}/batches")
-        for name in ("inserted", "updated", "unchanged", "errors", "spooled"):
+        for name in ("inserted", "updated", "versioned", "unchanged", "errors", "spooled"):
             count = getattr(result, name)
             if count:
                 self.stats.inc_value(f"{PREFIX}/{name}", count)
@@ -215,6 +220,7 @@ class MongoPipeline:
             self.config.batch_size,
             quirks=self.store.quirks,
             retry=RetryPolicy(retries=1),
+            versions=self.store.versions,
         )
         return replay(self.config.spool_dir, writer)
 

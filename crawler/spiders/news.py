@@ -7,6 +7,16 @@ canonicalized before it is requested, so a URL seen twice under tracking paramet
 fetched once. Article pages become :class:`~crawler.items.ArticleItem` objects with the raw
 page; the cleaning happens in the item pipelines.
 
+Article URLs already in the store are not requested again: the article links of each listing
+response are looked up in one batch (:class:`~pipelines.storage.known.KnownUrls`, in a worker
+thread, with an LRU cache) and the stored ones are counted as
+``newscrawl/spider/skipped/already_stored``. Feeds, sitemaps and section pages are fetched on
+every run. With ``NEWSCRAWL_REFETCH_ENABLED`` stored articles first seen less than
+``NEWSCRAWL_REFETCH_HOURS`` ago are fetched again (at most ``NEWSCRAWL_REFETCH_MAX`` times
+each) to catch corrections (``newscrawl/spider/refetch/requested``). Without the store
+(``NEWSCRAWL_MONGO_ENABLED = False``, or ``NEWSCRAWL_SKIP_STORED = False``) every article
+link is fetched. URLs given with ``-a url=`` are always fetched.
+
 Arguments: ``-a site=ID[,ID…]`` narrows the crawl to those seeds (disabled seeds too);
 ``-a url=URL[,URL…]`` fetches the given article URLs only (the seed is the one owning the URL).
 """
@@ -19,11 +29,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 from urllib.parse import urljoin, urlsplit
 
+from pymongo.errors import PyMongoError
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.asyncio import run_in_thread
 from scrapy.utils.response import get_base_url
 from twisted.internet.error import (
     ConnectionRefusedError,
@@ -37,6 +49,9 @@ from crawler.discovery import ListingKind, parse_listing, sitemaps_from_robots
 from crawler.items import ArticleItem
 from crawler.seeds import Seed, SeedError, load_seeds
 from crawler.urls import canonicalize
+from pipelines.storage.config import StoreConfig, setting_enabled
+from pipelines.storage.connect import Store, open_store_from_config
+from pipelines.storage.known import KnownUrls, RefetchPolicy, StoredArticle
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +86,11 @@ class NewsSpider(Spider):
         self.section_depth = 1
         self.sitemap_max_age: timedelta | None = None
         self._seen_articles: set[str] = set()
+        self.store_config: StoreConfig | None = None
+        self.known_cache_size = 100_000
+        self.refetch: RefetchPolicy | None = None
+        self._store: Store | None = None
+        self._known: KnownUrls | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -88,6 +108,16 @@ class NewsSpider(Spider):
         spider.section_depth = settings.getint("NEWSCRAWL_SECTION_DEPTH", 1)
         max_age_days = settings.getfloat("NEWSCRAWL_SITEMAP_MAX_AGE_DAYS", 0)
         spider.sitemap_max_age = timedelta(days=max_age_days) if max_age_days > 0 else None
+        if setting_enabled(settings, "NEWSCRAWL_MONGO_ENABLED", True) and settings.getbool(
+            "NEWSCRAWL_SKIP_STORED", True
+        ):
+            spider.store_config = StoreConfig.from_settings(settings)
+            spider.known_cache_size = settings.getint("NEWSCRAWL_KNOWN_CACHE_SIZE", 100_000)
+            if settings.getbool("NEWSCRAWL_REFETCH_ENABLED", False):
+                spider.refetch = RefetchPolicy(
+                    hours=settings.getfloat("NEWSCRAWL_REFETCH_HOURS", 48.0),
+                    max_times=settings.getint("NEWSCRAWL_REFETCH_MAX", 3),
+                )
         return spider
 
     # --- helpers --------------------------------------------------------------------
@@ -131,8 +161,72 @@ class NewsSpider(Spider):
             errback=self.on_error,
             priority=10,
             cb_kwargs={"seed_id": seed.id},
-            meta={"newscrawl_kind": "article", "newscrawl_seed": seed.id},
+            meta={
+                "newscrawl_kind": "article",
+                "newscrawl_seed": seed.id,
+                "newscrawl_canonical": canonical,
+            },
         )
+
+    # --- already stored? ------------------------------------------------------------------
+
+    async def _not_stored(self, requests: list[Request]) -> list[Request]:
+        """The article requests whose URL is not stored yet (or is due for a re-fetch).
+
+        One batched lookup per call, in a worker thread: pymongo blocks, and the reactor
+        keeps downloading meanwhile. A store error lets every request through.
+        """
+        if not requests or self.store_config is None:
+            return requests
+        urls = [str(r.meta.get("newscrawl_canonical") or r.url) for r in requests]
+        try:
+            found, queries = await run_in_thread(self._lookup, urls)
+        except PyMongoError as exc:
+            logger.warning("Could not ask the store which articles it has: %s", exc)
+            self._count("known/errors")
+            return requests
+        if queries:
+            self._count("known/queries", queries)
+        now = datetime.now(UTC)
+        keep = []
+        for request, url in zip(requests, urls, strict=True):
+            stored = found.get(url)
+            if stored is None:
+                keep.append(request)
+            elif self.refetch is not None and self.refetch.due(stored, now):
+                self._count("refetch/requested")
+                self._remember_refetch(url, stored)
+                request.meta["newscrawl_refetch"] = True
+                keep.append(request)
+            else:
+                self._count("skipped/already_stored")
+        return keep
+
+    def _lookup(self, urls: list[str]) -> tuple[dict[str, StoredArticle], int]:
+        """Blocking: open the store on first use, then look ``urls`` up (worker thread)."""
+        if self._known is None:
+            assert self.store_config is not None
+            self._store = open_store_from_config(self.store_config)
+            self._known = KnownUrls(
+                self._store.articles, self._store.url_aliases, cache_size=self.known_cache_size
+            )
+        before = self._known.queries
+        found = self._known.lookup(urls)
+        return found, self._known.queries - before
+
+    def _remember_refetch(self, url: str, stored: StoredArticle) -> None:
+        """Count the coming fetch in the cache, so the limit holds in a long-running crawl."""
+        if self._known is not None:
+            self._known.remember(
+                url,
+                StoredArticle(stored.article_id, stored.first_seen, stored.fetch_count + 1),
+            )
+
+    def closed(self, reason: str) -> None:
+        """Close the store connection of the lookups (the store itself stays up)."""
+        if self._store is not None:
+            self._store.close()
+            self._store = None
 
     def _listing_request(self, url: str, seed: Seed, kind: str, depth: int = 0) -> Request:
         callback = self.parse_section if kind == "section" else self.parse_listing
@@ -206,7 +300,9 @@ class NewsSpider(Spider):
                 self._count("robots_sitemaps")
                 yield self._listing_request(url, seed, "sitemap")
 
-    def parse_listing(self, response: Response, seed_id: str, depth: int = 0) -> Iterator[Request]:
+    async def parse_listing(
+        self, response: Response, seed_id: str, depth: int = 0
+    ) -> AsyncIterator[Request]:
         """Feeds, sitemaps and sitemap indexes: follow child sitemaps, request articles."""
         seed = self.seeds[seed_id]
         kind = response.meta.get("newscrawl_kind", "listing")
@@ -217,6 +313,7 @@ class NewsSpider(Spider):
             self._count(f"listing_errors/{kind}")
             return
         self._count(f"listings/{listing.kind.value}")
+        articles: list[Request] = []
         for entry in listing.entries:
             url = urljoin(response.url, entry.url)
             if self._too_old(entry.date):
@@ -228,26 +325,33 @@ class NewsSpider(Spider):
             elif seed.is_article_url(url):
                 source = "feed" if listing.kind is ListingKind.FEED else "sitemap"
                 if (request := self._article_request(url, seed, source)) is not None:
-                    yield request
+                    articles.append(request)
             else:
                 self._count("skipped/not_article_url")
+        for request in await self._not_stored(articles):
+            yield request
 
-    def parse_section(self, response: Response, seed_id: str, depth: int = 0) -> Iterator[Request]:
+    async def parse_section(
+        self, response: Response, seed_id: str, depth: int = 0
+    ) -> AsyncIterator[Request]:
         """Section and home pages: article links, and listing links up to the depth limit."""
         seed = self.seeds[seed_id]
         if not isinstance(response, TextResponse):
             self._count("skipped/not_html")
             return
         base = get_base_url(response)
+        articles: list[Request] = []
         for href in response.css("a::attr(href)").getall():
             url = urljoin(base, href.strip())
             if urlsplit(url).scheme not in {"http", "https"}:
                 continue
             if seed.is_article_url(url):
                 if (request := self._article_request(url, seed, "section")) is not None:
-                    yield request
+                    articles.append(request)
             elif depth < self._depth_limit(seed) and seed.owns(url):
                 yield self._listing_request(url.split("#", 1)[0], seed, "section", depth + 1)
+        for request in await self._not_stored(articles):
+            yield request
 
     def parse_article(self, response: Response, seed_id: str) -> Iterable[ArticleItem]:
         """Turn an article page into an item carrying the raw page."""
@@ -257,6 +361,8 @@ class NewsSpider(Spider):
             self._count("skipped/not_html")
             return
         self._count("fetched")
+        if response.meta.get("newscrawl_refetch"):
+            self._count("refetch/fetched")
         yield ArticleItem(
             request_url=response.request.url if response.request else response.url,
             url=response.url,

@@ -24,6 +24,8 @@ from pipelines.storage.compat import MONGODB, ServerQuirks, detect_quirks
 from pipelines.storage.config import SettingError, StoreConfig
 from pipelines.storage.embedded import EmbeddedServer
 from pipelines.storage.errors import EmbeddedServerError, StoreUnavailableError
+from pipelines.storage.known import URL_ALIASES
+from pipelines.storage.lifecycle import ARTICLE_VERSIONS
 from pipelines.storage.uri import mask_uri, scrub
 
 logger = logging.getLogger(__name__)
@@ -40,6 +42,7 @@ ARTICLE_INDEXES: tuple[tuple[list[tuple[str, int]], dict[str, Any]], ...] = (
     ([("first_seen", ASCENDING)], {}),
     ([("fingerprint", ASCENDING)], {"sparse": True}),
     ([("cluster_id", ASCENDING)], {"sparse": True}),
+    ([("duplicate_of", ASCENDING)], {"sparse": True}),
 )
 
 _HINT = "set NEWSCRAWL_MONGO_URI or start the server"
@@ -110,11 +113,25 @@ class Store:
         """One document per crawl run (see docs/schema.md)."""
         return self.db[CRAWL_RUNS]
 
+    @property
+    def versions(self) -> Collection[Document]:
+        """Previous versions of edited articles (see docs/schema.md)."""
+        return self.db[ARTICLE_VERSIONS]
+
+    @property
+    def url_aliases(self) -> Collection[Document]:
+        """Other spellings of stored articles' URLs, keyed by the id of the spelling."""
+        return self.db[URL_ALIASES]
+
     def ensure_indexes(self) -> None:
-        """Create the consumer indexes; a no-op when they exist (safe on every start)."""
+        """Create the consumer indexes; a no-op when they exist (safe on every start).
+
+        ``url_aliases`` is only read by ``_id`` and needs none of its own.
+        """
         for keys, options in ARTICLE_INDEXES:
             self.articles.create_index(keys, **options)
         self.crawl_runs.create_index([("started_at", DESCENDING)])
+        self.versions.create_index([("article_id", ASCENDING), ("version", ASCENDING)])
 
     def close(self) -> None:
         """Close the client; the embedded server stays up for consumers and the next run."""

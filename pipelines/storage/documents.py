@@ -34,8 +34,9 @@ CONTENT_FIELDS = (
     "image",
     "description",
 )
-#: Set by the dedup stage when present; omitted otherwise so their sparse indexes stay small.
-OPTIONAL_FIELDS = ("fingerprint", "cluster_id")
+#: Set by the dedup stage when present; omitted otherwise so their sparse indexes stay small
+#: (and so a re-fetch that does not set them keeps the stored values).
+OPTIONAL_FIELDS = ("fingerprint", "cluster_id", "duplicate_of", "similarity")
 
 
 class DocumentError(ValueError):

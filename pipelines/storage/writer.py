@@ -6,6 +6,11 @@ bulk write the writer reads the ``content_hash`` of the documents it is about to
 (one more round trip per batch) so it can tell new articles from changed and unchanged
 ones: a second crawl of the same pages reports 0 inserted, 0 updated, N unchanged.
 
+The same read drives the article lifecycle (see :class:`BatchWriter`): an unchanged
+re-fetch only moves ``last_seen`` and ``fetch_count``; a re-fetch whose title or text
+changed first copies the stored version into ``article_versions``, then bumps ``version``
+and sets ``modified`` (the page's own, else the fetch time).
+
 Buffering (:meth:`BatchWriter.append`, :meth:`BatchWriter.take`) and writing
 (:meth:`BatchWriter.write`) are separate so that a caller with an event loop can buffer
 on its loop and write in a worker thread; :meth:`BatchWriter.add` does both for plain
@@ -33,8 +38,18 @@ from pymongo.errors import BulkWriteError, ConnectionFailure, OperationFailure, 
 
 from pipelines.storage.compat import ServerQuirks, detect_quirks
 from pipelines.storage.documents import Upsert
+from pipelines.storage.lifecycle import (
+    ARTICLE_VERSIONS,
+    STATE_FIELDS,
+    UNCHANGED,
+    VERSIONED,
+    plan_lifecycle,
+)
 
 logger = logging.getLogger(__name__)
+
+_DUPLICATE_KEY = 11000
+_STATE_FIELDS = dict.fromkeys(STATE_FIELDS, 1)
 
 #: Server error codes that mean "try again shortly" (failover, shutdown, network).
 TRANSIENT_CODES = frozenset({6, 7, 89, 91, 189, 9001, 10107, 11600, 11602, 13435, 13436})
@@ -76,10 +91,12 @@ class FlushResult:
     """Outcome of writing one batch.
 
     ``inserted``: new documents. ``updated``: existing documents whose content changed.
-    ``unchanged``: existing documents with the same content (only ``last_seen`` and
-    ``fetch_count`` moved). ``errors``: articles not stored (per-document errors, or a
-    failed batch without a spool). ``spooled``: articles saved to the spool file.
-    ``failed``: why the whole batch was not written, else ``None``.
+    ``versioned``: those of the ``updated`` whose title or text changed (the previous
+    version went to ``article_versions``). ``unchanged``: existing documents with the same
+    content (only ``last_seen`` and ``fetch_count`` moved). ``errors``: articles not
+    stored (per-document errors, or a failed batch without a spool). ``spooled``:
+    articles saved to the spool file. ``failed``: why the whole batch was not written,
+    else ``None``.
     """
 
     inserted: int = 0
@@ -87,6 +104,7 @@ class FlushResult:
     unchanged: int = 0
     errors: int = 0
     spooled: int = 0
+    versioned: int = 0
     attempts: int = 0
     seconds: float = 0.0
     failed: str | None = None
@@ -106,6 +124,7 @@ class WriteTotals:
     unchanged: int = 0
     errors: int = 0
     spooled: int = 0
+    versioned: int = 0
     retries: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
@@ -117,12 +136,13 @@ class WriteTotals:
             self.unchanged += result.unchanged
             self.errors += result.errors
             self.spooled += result.spooled
+            self.versioned += result.versioned
             self.retries += max(0, result.attempts - 1)
 
 
 @dataclass
 class _Outcome:
-    existing: dict[Any, Any]
+    kinds: list[str]
     upserted: set[int]
     write_errors: dict[int, Mapping[str, Any]]
 
@@ -135,6 +155,8 @@ class BatchWriter:
     :meth:`add`/:meth:`take`; a caller with a timer calls :meth:`take` periodically).
     ``quirks``: server differences (detected on the first write when not given).
     ``retry``: the policy for transient errors; ``spool``: where failed batches go.
+    ``versions``: where previous versions of edited articles go (default: the
+    ``article_versions`` collection next to ``collection``).
     ``cooldown``: after a batch went to the spool because MongoDB was unreachable, later
     batches go straight to the spool for this many seconds instead of each waiting
     through the retries (only with a spool; without one every batch is tried).
@@ -149,6 +171,7 @@ class BatchWriter:
         quirks: ServerQuirks | None = None,
         retry: RetryPolicy | None = None,
         spool: BatchSink | None = None,
+        versions: Collection[dict[str, Any]] | None = None,
         cooldown: float = 30.0,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
@@ -160,6 +183,7 @@ class BatchWriter:
         self.flush_seconds = flush_seconds
         self.retry = retry or RetryPolicy()
         self.spool = spool
+        self.versions = versions if versions is not None else collection.database[ARTICLE_VERSIONS]
         self.cooldown = cooldown
         self.totals = WriteTotals()
         self._down_until: float | None = None
@@ -269,28 +293,49 @@ class BatchWriter:
         if self._quirks is None:
             self._quirks = detect_quirks(self.collection.database.client)
         quirks = self._quirks
-        ids = list(dict.fromkeys(f["_id"] for f, _ in batch if "_id" in f))
-        existing: dict[Any, Any] = {}
-        if ids:
-            for doc in self.collection.find({"_id": {"$in": ids}}, {"content_hash": 1}):
-                existing[doc["_id"]] = doc.get("content_hash")
-        ops = [UpdateOne(f, quirks.adapt_update(u), upsert=True) for f, u in batch]
+        plan = plan_lifecycle(batch, self._read_existing(batch))
+        if plan.archive:
+            self._archive(plan.archive)
+        ops = [UpdateOne(f, quirks.adapt_update(u), upsert=True) for f, u in plan.upserts]
         try:
             written = self.collection.bulk_write(ops, ordered=False)
         except BulkWriteError as exc:
             details = exc.details
             return _Outcome(
-                existing,
+                plan.kinds,
                 {int(u["index"]) for u in details.get("upserted", [])},
                 {int(e["index"]): e for e in details.get("writeErrors", [])},
             )
-        return _Outcome(existing, set(written.upserted_ids or {}), {})
+        return _Outcome(plan.kinds, set(written.upserted_ids or {}), {})
+
+    def _read_existing(self, batch: Sequence[Upsert]) -> dict[Any, dict[str, Any]]:
+        """The stored state of the batch's documents: one query, plus one for the texts of
+        the documents whose content changed (only those need comparing)."""
+        ids = list(dict.fromkeys(f["_id"] for f, _ in batch if "_id" in f))
+        existing: dict[Any, dict[str, Any]] = {}
+        if not ids:
+            return existing
+        for doc in self.collection.find({"_id": {"$in": ids}}, _STATE_FIELDS):
+            existing[doc["_id"]] = doc
+        hashes = {f.get("_id"): (u.get("$set") or {}).get("content_hash") for f, u in batch}
+        changed = [i for i, doc in existing.items() if doc.get("content_hash") != hashes.get(i)]
+        if changed:
+            for doc in self.collection.find({"_id": {"$in": changed}}, {"text": 1}):
+                existing[doc["_id"]]["text"] = doc.get("text")
+        return existing
+
+    def _archive(self, versions: list[dict[str, Any]]) -> None:
+        """Insert previous versions; one already archived (a retried batch) is kept as is."""
+        try:
+            self.versions.insert_many(versions, ordered=False)
+        except BulkWriteError as exc:
+            errors = exc.details.get("writeErrors", [])
+            if any(error.get("code") != _DUPLICATE_KEY for error in errors):
+                raise
 
     def _count(self, batch: Sequence[Upsert], outcome: _Outcome, result: FlushResult) -> None:
-        known = dict(outcome.existing)
-        for index, (flt, update) in enumerate(batch):
+        for index, (flt, _update) in enumerate(batch):
             doc_id = flt.get("_id")
-            new_hash = (update.get("$set") or {}).get("content_hash")
             if index in outcome.write_errors:
                 error = outcome.write_errors[index]
                 result.errors += 1
@@ -301,13 +346,15 @@ class BatchWriter:
                     " ".join(str(error.get("errmsg", "")).split())[:200],
                 )
                 continue
+            kind = outcome.kinds[index]
             if index in outcome.upserted:
                 result.inserted += 1
-            elif new_hash is not None and doc_id in known and known[doc_id] == new_hash:
+            elif kind == UNCHANGED:
                 result.unchanged += 1
             else:
                 result.updated += 1
-            known[doc_id] = new_hash
+                if kind == VERSIONED:
+                    result.versioned += 1
 
     def _give_up(
         self,
