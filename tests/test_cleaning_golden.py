@@ -52,7 +52,9 @@ FLOORS = {
 
 def golden_pages() -> list[tuple[str, GoldPage]]:
     """``(corpus, page)`` for every saved page."""
-    return [(d.name, page) for d in sorted(CORPUS.iterdir()) if d.is_dir() for page in load_corpus(d)]
+    return [
+        (d.name, page) for d in sorted(CORPUS.iterdir()) if d.is_dir() for page in load_corpus(d)
+    ]
 
 
 @cache

@@ -56,7 +56,9 @@ def build(
 </body></html>""".encode()
 
 
-def clean(body: bytes, url: str = "https://news.example/a/1", hints: SiteHints | None = None) -> CleanArticle:
+def clean(
+    body: bytes, url: str = "https://news.example/a/1", hints: SiteHints | None = None
+) -> CleanArticle:
     return clean_page(PageInput(body, url, FETCHED_AT, hints=hints or SiteHints()))
 
 
@@ -71,24 +73,30 @@ def test_plain_page_is_exactly_the_body() -> None:
 
 NOISE = {
     "read_also_line": (
-        '<p><strong>اقرأ أيضاً:</strong> <a href="/a/2">وزير المالية يكشف موعد صرف الزيادة الجديدة في المعاشات</a></p>',
+        '<p><strong>اقرأ أيضاً:</strong> <a href="/a/2">وزير المالية يكشف موعد صرف الزيادة '
+        "الجديدة في المعاشات</a></p>",
         ["اقرأ أيضاً", "وزير المالية يكشف موعد صرف"],
     ),
     "read_also_spelling_hamza_tanween": (
-        '<p><b>إقرأ ايضًا</b> <a href="/a/3">ارتفاع أسعار الذهب في السوق المحلية خلال التعاملات</a></p>',
+        '<p><b>إقرأ ايضًا</b> <a href="/a/3">ارتفاع أسعار الذهب في السوق المحلية خلال '
+        "التعاملات</a></p>",
         ["ايضًا", "ارتفاع أسعار الذهب"],
     ),
     "read_also_tatweel": (
-        '<div class="inline"><span>اقـرأ أيضـاً</span><a href="/a/4">البنك المركزي يثبت أسعار الفائدة للمرة الثالثة</a></div>',
+        '<div class="inline"><span>اقـرأ أيضـاً</span><a href="/a/4">البنك المركزي يثبت أسعار '
+        "الفائدة للمرة الثالثة</a></div>",
         ["اقـرأ", "البنك المركزي يثبت"],
     ),
     "read_also_label_then_link_paragraph": (
-        '<p><strong>اقرأ أيضا</strong></p><p><a href="/a/5">رئيس الوزراء يتفقد مشروعات الإسكان بالعاصمة الإدارية</a></p>',
+        '<p><strong>اقرأ أيضا</strong></p><p><a href="/a/5">رئيس الوزراء يتفقد مشروعات الإسكان '
+        "بالعاصمة الإدارية</a></p>",
         ["اقرأ أيضا", "رئيس الوزراء يتفقد"],
     ),
     "english_read_more_list": (
-        '<div><p><strong>Read more:</strong></p><ul><li><a href="/b/1">Suez Canal revenue slumps as ships avoid Red Sea</a></li>'
-        '<li><a href="/b/2">Insurers weigh return to Red Sea cover as attacks ease</a></li></ul></div>',
+        '<div><p><strong>Read more:</strong></p><ul><li><a href="/b/1">Suez Canal revenue slumps '
+        "as ships avoid Red Sea</a></li>"
+        '<li><a href="/b/2">Insurers weigh return to Red Sea cover as attacks '
+        "ease</a></li></ul></div>",
         ["Read more", "Suez Canal revenue", "Insurers weigh"],
     ),
     "headline_only_list": (
@@ -103,47 +111,59 @@ NOISE = {
         ["Advertisement", "Scroll to continue"],
     ),
     "figure_caption_and_credit": (
-        '<figure><img src="/i.jpg" alt=""><p class="copyright"><span class="visually-hidden">صدر الصورة، </span>Getty Images</p>'
-        '<figcaption><span class="visually-hidden">التعليق على الصورة، </span>عمال في مصنع للنسيج بالمنطقة الصناعية</figcaption></figure>',
+        '<figure><img src="/i.jpg" alt=""><p class="copyright"><span class="visually-hidden">صدر '
+        "الصورة، </span>Getty Images</p>"
+        '<figcaption><span class="visually-hidden">التعليق على الصورة، </span>عمال في مصنع '
+        "للنسيج بالمنطقة الصناعية</figcaption></figure>",
         ["صدر الصورة", "Getty Images", "التعليق على الصورة", "عمال في مصنع للنسيج"],
     ),
     "newsletter_box": (
-        '<div class="nl-inline"><h4>النشرة الإخبارية</h4><p>اشترك في النشرة البريدية المجانية لتصلك أهم الأخبار يوميا</p>'
+        '<div class="nl-inline"><h4>النشرة الإخبارية</h4><p>اشترك في النشرة البريدية المجانية '
+        "لتصلك أهم الأخبار يوميا</p>"
         '<input type="email"><button>اشترك</button></div>',
         ["النشرة الإخبارية", "اشترك في النشرة البريدية"],
     ),
     "sign_up_paragraph": (
-        '<div class="promo"><p>The Daily Briefing newsletter brings you the news you need. <a href="/nl">Sign up here.</a></p></div>',
+        '<div class="promo"><p>The Daily Briefing newsletter brings you the news you need. <a '
+        'href="/nl">Sign up here.</a></p></div>',
         ["Daily Briefing newsletter", "Sign up here"],
     ),
     "share_prompt": (
-        '<div class="tools"><span>شارك الخبر:</span> <a href="#">فيسبوك</a> <a href="#">تويتر</a> <a href="#">واتساب</a></div>',
+        '<div class="tools"><span>شارك الخبر:</span> <a href="#">فيسبوك</a> <a '
+        'href="#">تويتر</a> <a href="#">واتساب</a></div>',
         ["شارك الخبر", "واتساب"],
     ),
     "video_embed": (
         '<div class="video-embed"><p class="t">شاهد | أهداف مباريات الجولة الرابعة عشرة</p>'
-        '<iframe src="https://www.youtube.com/embed/x"></iframe><span>المصدر: قناة الموقع</span></div>',
+        '<iframe src="https://www.youtube.com/embed/x"></iframe><span>المصدر: قناة '
+        "الموقع</span></div>",
         ["شاهد |", "أهداف مباريات", "قناة الموقع"],
     ),
     "skip_link_promo": (
-        '<section class="promo"><a href="#end-promo">تخطى البودكاست وواصل القراءة</a><p>البودكاست</p>'
-        "<p>بودكاست يومي يقدم قصصا إنسانية وتحليلات لأبرز الأخبار</p><p id=\"end-promo\">نهاية البودكاست</p></section>",
+        '<section class="promo"><a href="#end-promo">تخطى البودكاست وواصل '
+        "القراءة</a><p>البودكاست</p>"
+        '<p>بودكاست يومي يقدم قصصا إنسانية وتحليلات لأبرز الأخبار</p><p id="end-promo">نهاية '
+        "البودكاست</p></section>",
         ["تخطى البودكاست", "بودكاست يومي", "نهاية البودكاست"],
     ),
     "related_card": (
-        '<div class="card"><span>أخبار ذات صلة</span><a href="/d/1"><h4>كيف يغير الذكاء الاصطناعي سوق العمل في المنطقة؟</h4></a></div>',
+        '<div class="card"><span>أخبار ذات صلة</span><a href="/d/1"><h4>كيف يغير الذكاء '
+        "الاصطناعي سوق العمل في المنطقة؟</h4></a></div>",
         ["أخبار ذات صلة", "كيف يغير الذكاء الاصطناعي"],
     ),
     "persian_read_more": (
-        '<section><h2>بیشتر بخوانید</h2><ul><li><a href="/p/1">چرا ایران با کمبود سوخت روبه‌روست؟</a></li></ul></section>',
+        '<section><h2>بیشتر بخوانید</h2><ul><li><a href="/p/1">چرا ایران با کمبود سوخت '
+        "روبه‌روست؟</a></li></ul></section>",
         ["بیشتر بخوانید", "کمبود سوخت"],
     ),
     "urdu_read_also": (
-        '<p><strong>یہ بھی پڑھیں:</strong> <a href="/u/1">حکومت کا نئے بجٹ میں ٹیکس کم کرنے کا اعلان</a></p>',
+        '<p><strong>یہ بھی پڑھیں:</strong> <a href="/u/1">حکومت کا نئے بجٹ میں ٹیکس کم کرنے کا '
+        "اعلان</a></p>",
         ["یہ بھی پڑھیں", "ٹیکس کم کرنے"],
     ),
     "french_lire_aussi": (
-        '<p><strong>Lire aussi :</strong> <a href="/f/1">Le gouvernement présente son budget</a></p>',
+        '<p><strong>Lire aussi :</strong> <a href="/f/1">Le gouvernement présente son '
+        "budget</a></p>",
         ["Lire aussi", "gouvernement présente"],
     ),
 }
@@ -160,26 +180,35 @@ def test_noise_inside_body_is_removed(name: str) -> None:
 
 AROUND = {
     "most_read_box": (
-        'after', '<section class="box"><h3>الأكثر قراءة</h3><ol><li><a href="/m/1">سعر الذهب اليوم في مصر</a></li>'
+        "after",
+        '<section class="box"><h3>الأكثر قراءة</h3><ol><li><a href="/m/1">سعر الذهب اليوم في '
+        "مصر</a></li>"
         '<li><a href="/m/2">موعد مباراة الأهلي القادمة</a></li></ol></section>',
         ["الأكثر قراءة", "سعر الذهب اليوم"],
     ),
     "comments": (
-        'after', '<section class="comments"><h3>التعليقات (2)</h3><ol><li><p>كل عام نفس القصة قبل رمضان والتجار يعرفون ذلك.</p></li>'
+        "after",
+        '<section class="comments"><h3>التعليقات (2)</h3><ol><li><p>كل عام نفس القصة قبل رمضان '
+        "والتجار يعرفون ذلك.</p></li>"
         "<li><p>الحل في فتح أسواق جوارية مباشرة من الفلاح إلى المستهلك.</p></li></ol></section>",
         ["التعليقات", "كل عام نفس القصة", "أسواق جوارية"],
     ),
     "aggregator_disclaimer": (
-        'after', '<p class="note">هذا الموقع محرك بحث إخباري، وقد قام بنقل هذا الخبر من موقع آخر ولا يتحمل أي مسؤولية عن محتواه.</p>',
+        "after",
+        '<p class="note">هذا الموقع محرك بحث إخباري، وقد قام بنقل هذا الخبر من موقع آخر ولا '
+        "يتحمل أي مسؤولية عن محتواه.</p>",
         ["محرك بحث إخباري", "لا يتحمل أي مسؤولية"],
     ),
     "byline_and_date": (
-        'header', '<div class="meta">كتب- أحمد علي:</div><div class="time">الخميس 14 مارس 2024 - 11:20 م</div>',
+        "header",
+        '<div class="meta">كتب- أحمد علي:</div><div class="time">الخميس 14 مارس 2024 - 11:20 '
+        "م</div>",
         ["أحمد علي", "14 مارس 2024"],
     ),
-    "relative_date": ('header', '<div class="ago"><span>منذ 3 ساعات</span></div>', ["منذ 3 ساعات"]),
+    "relative_date": ("header", '<div class="ago"><span>منذ 3 ساعات</span></div>', ["منذ 3 ساعات"]),
     "breadcrumb_share_follow": (
-        'before', '<div class="follow">تابعونا على <a href="#">واتساب</a> <a href="#">غوغل نيوز</a></div>',
+        "before",
+        '<div class="follow">تابعونا على <a href="#">واتساب</a> <a href="#">غوغل نيوز</a></div>',
         ["تابعونا على", "غوغل نيوز"],
     ),
 }
@@ -207,7 +236,8 @@ def test_tag_block_becomes_tags_and_leaves_the_text() -> None:
 
 def test_tag_block_mixing_trending_links_keeps_rel_tag_items() -> None:
     block = (
-        '<div class="x"><b>الوسوم</b> <span><a href="#">كأس الأمم الأفريقية</a> <a href="#">الحرب في أوكرانيا</a></span> '
+        '<div class="x"><b>الوسوم</b> <span><a href="#">كأس الأمم الأفريقية</a> <a '
+        'href="#">الحرب في أوكرانيا</a></span> '
         '<a rel="tag" href="/t/a">الصناعة</a> <a rel="tag" href="/t/b">التمويل</a></div>'
     )
     assert clean(build(after=block)).tags == ["الصناعة", "التمويل"]
@@ -222,7 +252,8 @@ def test_tag_list_without_links_is_split_on_commas() -> None:
 
 def test_topic_links_block_becomes_tags() -> None:
     block = (
-        '<section class="rel"><h2>Related topics</h2><ul><li><a href="/news/topics/c1">Industry</a></li>'
+        '<section class="rel"><h2>Related topics</h2><ul><li><a '
+        'href="/news/topics/c1">Industry</a></li>'
         '<li><a href="/news/topics/c2">Jobs</a></li></ul></section>'
     )
     article = clean(build(after=block))
@@ -251,23 +282,33 @@ def page_with_second(second: str, header: str = "") -> bytes:
 
 APPENDED = {
     "second_article_element": (
-        f'<article class="story"><h2>{SECOND_TITLE}</h2><div class="body">{SECOND_HTML}</div></article>', ""
+        f'<article class="story"><h2>{SECOND_TITLE}</h2><div '
+        f'class="body">{SECOND_HTML}</div></article>',
+        "",
     ),
     "infinite_scroll_container": (
-        f'<div class="newsStory infinite-item"><h2>{SECOND_TITLE}</h2><div>{SECOND_HTML}</div></div>', ""
+        f'<div class="newsStory '
+        f'infinite-item"><h2>{SECOND_TITLE}</h2><div>{SECOND_HTML}</div></div>',
+        "",
     ),
     "read_also_label_then_article": (
-        f'<section><div class="lbl">إقرأ أيضاً:</div><article class="next-post"><h2><a href="/n">{SECOND_TITLE}</a></h2>'
+        f'<section><div class="lbl">إقرأ أيضاً:</div><article class="next-post"><h2><a '
+        f'href="/n">{SECOND_TITLE}</a></h2>'
         f"{SECOND_HTML}</article></section>",
         "",
     ),
     "repeated_byline_block": (
         f'<div class="more"><h2>{SECOND_TITLE}</h2><div class="writeBy">كتب أحمد جودة</div>'
-        f'<span class="storyDate">الثلاثاء، 30 يناير 2024 11:20 ص</span><div>{SECOND_HTML}</div></div>',
-        '<div class="writeBy">كتب هشام عبد الجليل</div><span class="storyDate">الثلاثاء، 30 يناير 2024 10:45 ص</span>',
+        f'<span class="storyDate">الثلاثاء، 30 يناير 2024 11:20 '
+        f"ص</span><div>{SECOND_HTML}</div></div>",
+        '<div class="writeBy">كتب هشام عبد الجليل</div><span class="storyDate">الثلاثاء، 30 '
+        "يناير 2024 10:45 ص</span>",
     ),
     "second_h1": (f'<div class="x"><h1>{SECOND_TITLE}</h1>{SECOND_HTML}</div>', ""),
-    "next_article_label": (f'<div class="nx">الخبر التالي</div><div><h3>{SECOND_TITLE}</h3>{SECOND_HTML}</div>', ""),
+    "next_article_label": (
+        f'<div class="nx">الخبر التالي</div><div><h3>{SECOND_TITLE}</h3>{SECOND_HTML}</div>',
+        "",
+    ),
 }
 
 
@@ -282,7 +323,8 @@ def test_appended_article_is_cut(name: str) -> None:
 
 def test_subheadings_inside_the_body_are_kept() -> None:
     body = "".join(
-        f"<h2>عنوان فرعي رقم {i} عن تفاصيل الخطة الجديدة</h2><p>{text}</p>" for i, text in enumerate(BODY)
+        f"<h2>عنوان فرعي رقم {i} عن تفاصيل الخطة الجديدة</h2><p>{text}</p>"
+        for i, text in enumerate(BODY)
     )
     html = f"""<html><head><meta charset="utf-8"><title>{TITLE}</title></head><body><article>
 <h1>{TITLE}</h1><div class="article-body">{body}</div></article></body></html>""".encode()
@@ -292,30 +334,46 @@ def test_subheadings_inside_the_body_are_kept() -> None:
 
 
 def test_short_related_teaser_article_does_not_cut_the_body() -> None:
-    teaser = f'<article class="teaser"><h3><a href="/t">{SECOND_TITLE}</a></h3><p>مقتطف قصير.</p></article>'
+    teaser = (
+        f'<article class="teaser"><h3><a href="/t">{SECOND_TITLE}</a></h3>'
+        "<p>مقتطف قصير.</p></article>"
+    )
     article = clean(build(after_p2=teaser))
     assert_body_intact(article)
 
 
 def test_site_hints_noise_css_and_body_css() -> None:
-    noisy = build(after_p2='<div class="sponsor-box"><p>محتوى من الراعي الرسمي للموقع يظهر داخل الخبر دائما هنا</p></div>')
+    noisy = build(
+        after_p2='<div class="sponsor-box"><p>محتوى من الراعي الرسمي للموقع '
+        "يظهر داخل الخبر دائما هنا</p></div>"
+    )
     assert "الراعي الرسمي" in clean(noisy).text
     cleaned = clean(noisy, hints=SiteHints(noise_css=("div.sponsor-box",)))
     assert "الراعي الرسمي" not in cleaned.text
     assert_body_intact(cleaned)
-    framed = build(after='<div class="extra"><p>نص إضافي طويل خارج جسم الخبر لا ينبغي أن يظهر في النص المستخرج أبدا.</p></div>')
+    framed = build(
+        after='<div class="extra"><p>نص إضافي طويل خارج جسم الخبر '
+        "لا ينبغي أن يظهر في النص المستخرج أبدا.</p></div>"
+    )
     restricted = clean(framed, hints=SiteHints(body_css="div.story-body"))
     assert_body_intact(restricted)
 
 
 def test_zero_width_non_joiner_is_kept() -> None:
     persian = [
-        "خاموشی‌های برنامه‌ریزی‌شده برق در تهران و چند کلان‌شهر دیگر ایران در هفته‌های اخیر گسترش یافته است.",
-        "شرکت توزیع نیروی برق تهران بزرگ جدول خاموشی‌های روزانه را منتشر کرده که بر اساس آن برق برخی مناطق قطع می‌شود.",
-        "کارشناسان انرژی می‌گویند ناترازی گاز و برق در ایران حاصل سال‌ها سرمایه‌گذاری ناکافی در نیروگاه‌ها است.",
+        "خاموشی‌های برنامه‌ریزی‌شده برق در تهران و چند کلان‌شهر دیگر ایران در هفته‌های اخیر "
+        "گسترش یافته است.",
+        "شرکت توزیع نیروی برق تهران بزرگ جدول خاموشی‌های روزانه را منتشر کرده که بر اساس آن برق "
+        "برخی مناطق قطع می‌شود.",
+        "کارشناسان انرژی می‌گویند ناترازی گاز و برق در ایران حاصل سال‌ها سرمایه‌گذاری ناکافی در "
+        "نیروگاه‌ها است.",
     ]
-    html = f"""<html lang="fa"><head><meta charset="utf-8"><title>خاموشی‌ها در تهران</title></head><body>
-<article><h1>خاموشی‌ها در تهران</h1><div>{"".join(f"<p>{p}</p>" for p in persian)}</div></article></body></html>"""
+    title = "خاموشی‌ها در تهران"
+    paragraphs = "".join(f"<p>{p}</p>" for p in persian)
+    html = (
+        f'<html lang="fa"><head><meta charset="utf-8"><title>{title}</title></head><body>'
+        f"<article><h1>{title}</h1><div>{paragraphs}</div></article></body></html>"
+    )
     article = clean(html.encode())
     assert article.text.split("\n") == persian
     assert article.language == "fa"

@@ -29,7 +29,9 @@ def _fetched_at(value: str | None) -> datetime | None:
     try:
         when = datetime.fromisoformat(value)
     except ValueError as exc:
-        raise UsageError(f"--fetched-at: not an ISO 8601 time: {value!r}", print_help=False) from exc
+        raise UsageError(
+            f"--fetched-at: not an ISO 8601 time: {value!r}", print_help=False
+        ) from exc
     return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
@@ -48,7 +50,9 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("--url", help="the page's URL (one page only; default: its rel=canonical)")
+        parser.add_argument(
+            "--url", help="the page's URL (one page only; default: its rel=canonical)"
+        )
         parser.add_argument(
             "--fetched-at", help="fetch time, ISO 8601, for relative dates (default: now, UTC)"
         )

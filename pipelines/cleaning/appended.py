@@ -22,7 +22,15 @@ import re
 
 from lxml.html import HtmlElement
 
-from pipelines.cleaning.dom import CHROME_TAGS, HEADINGS, TextIndex, cut_from, inside, text_of, tokens
+from pipelines.cleaning.dom import (
+    CHROME_TAGS,
+    HEADINGS,
+    TextIndex,
+    cut_from,
+    inside,
+    text_of,
+    tokens,
+)
 from pipelines.cleaning.phrases import PhraseBook, label_key
 
 logger = logging.getLogger(__name__)
@@ -87,7 +95,9 @@ def _is_article_like(el: HtmlElement, index: TextIndex) -> bool:
     return False
 
 
-def _container_start(el: HtmlElement, headline: HtmlElement | None, index: TextIndex) -> HtmlElement:
+def _container_start(
+    el: HtmlElement, headline: HtmlElement | None, index: TextIndex
+) -> HtmlElement:
     """Climb from a second headline to its article wrapper (not past the first article)."""
     node = el
     parent = node.getparent()
@@ -96,7 +106,10 @@ def _container_start(el: HtmlElement, headline: HtmlElement | None, index: TextI
             break
         if index.prose_between(index.order[parent] - 1, index.order[node]) > 0:
             break
-        if index.size.get(parent, 0) - index.size.get(node, 0) > 0 and node.getprevious() is not None:
+        if (
+            index.size.get(parent, 0) - index.size.get(node, 0) > 0
+            and node.getprevious() is not None
+        ):
             before = sum(index.size.get(s, 0) for s in node.itersiblings(preceding=True))
             if before > 120:
                 break
@@ -113,7 +126,9 @@ def _with_label(el: HtmlElement, index: TextIndex, book: PhraseBook) -> HtmlElem
         while previous is not None and not index.size.get(previous, 0):
             previous = previous.getprevious()
         if previous is not None:
-            if index.size.get(previous, 0) <= 60 and book.label(index.text(previous), _LABEL_CATEGORIES):
+            if index.size.get(previous, 0) <= 60 and book.label(
+                index.text(previous), _LABEL_CATEGORIES
+            ):
                 return previous
             return el
         parent = node.getparent()
@@ -147,7 +162,56 @@ def _is_container(el: HtmlElement) -> bool:
     if not _CONTAINER_NAMES.search(names):
         return False
     found = tokens(el)
-    return bool(found & _CONTAINER_TOKENS) or "next" in found and bool(found & _NEXT_PARTNERS)
+    return bool(found & _CONTAINER_TOKENS) or ("next" in found and bool(found & _NEXT_PARTNERS))
+
+
+_CANDIDATE_TAGS = frozenset(
+    {"h1", "article", "div", "p", "span", "h2", "h3", "h4", "strong", "b", "a", "section"}
+)
+_LABEL_TAGS = frozenset({"div", "p", "span", "h2", "h3", "h4", "strong", "b", "a"})
+
+
+def _heading_before(el: HtmlElement, index: TextIndex) -> HtmlElement | None:
+    """The heading right before ``el`` (only empty elements may sit between them)."""
+    heading = el.getprevious()
+    while heading is not None and heading.tag not in HEADINGS and not index.size.get(heading, 0):
+        heading = heading.getprevious()
+    return heading if heading is not None and heading.tag in HEADINGS else None
+
+
+def _signal(
+    el: HtmlElement,
+    headline: HtmlElement,
+    signature: set[tuple[str, str]],
+    index: TextIndex,
+    book: PhraseBook,
+) -> tuple[HtmlElement, str] | None:
+    """``(start, signal)`` when a second article starts at ``el``, else ``None``."""
+    if el.tag == "h1" and index.text(el) != text_of(headline):
+        return _container_start(el, headline, index), "second_h1"
+    if _is_container(el) and _is_article_like(el, index):
+        return el, "second_container"
+    if signature and (el.tag, el.get("class") or "") in signature:
+        heading = _heading_before(el, index)
+        if heading is not None and index.link_ratio(heading) < 0.5:
+            return _container_start(heading, headline, index), "repeated_header"
+        return None
+    if (
+        el.tag in _LABEL_TAGS
+        and index.size.get(el, 0) <= 40
+        and book.label(index.text(el), ("next_article",))
+    ):
+        pos = index.order[el]
+        if index.prose_between(pos, pos + 10_000) >= SECOND_BODY_MIN:
+            return el, "next_label"
+    return None
+
+
+def _first_article_is_enough(start: HtmlElement, head_pos: int, index: TextIndex) -> bool:
+    """The text before the cut is a real first article next to the second one."""
+    second = index.prose_within(start)
+    first = index.prose_between(head_pos, index.order[start])
+    return second >= SECOND_BODY_MIN and first >= min(FIRST_BODY_ENOUGH, FIRST_BODY_SHARE * second)
 
 
 def find_cut(
@@ -161,50 +225,35 @@ def find_cut(
     if headline is None:
         return None
     head_pos = index.order[headline]
-    signature = _header_signature(headline, index) if headline is not None else set()
+    signature = _header_signature(headline, index)
     for pos in range(head_pos + 1, len(index.ordered)):
         el = index.ordered[pos]
-        if not (
-            el.tag in {"h1", "article", "div", "p", "span", "h2", "h3", "h4", "strong", "b", "a", "section"}
-            or signature
-        ):
+        if el.tag not in _CANDIDATE_TAGS and not signature:
             continue
         if el.getparent() is None or index.prose_between(head_pos, pos) < FIRST_BODY_MIN:
             continue
         if inside(el, CHROME_TAGS - {"header"}):
             continue
-        reason = None
-        start = el
-        if el.tag == "h1" and headline is not None and index.text(el) != text_of(headline):
-            start, reason = _container_start(el, headline, index), "second_h1"
-        elif _is_container(el) and _is_article_like(el, index):
-            reason = "second_container"
-        elif signature and (el.tag, el.get("class") or "") in signature:
-            heading = el.getprevious()
-            while heading is not None and heading.tag not in HEADINGS and not index.size.get(heading, 0):
-                heading = heading.getprevious()
-            if heading is not None and heading.tag in HEADINGS and index.link_ratio(heading) < 0.5:
-                start, reason = _container_start(heading, headline, index), "repeated_header"
-        elif el.tag in {"div", "p", "span", "h2", "h3", "h4", "strong", "b", "a"} and index.size.get(el, 0) <= 40:
-            if book.label(index.text(el), ("next_article",)) and index.prose_between(pos, pos + 10_000) >= SECOND_BODY_MIN:
-                reason = "next_label"
-        if reason is None:
+        found = _signal(el, headline, signature, index, book)
+        if found is None:
             continue
-        if reason != "next_label":
-            second = index.prose_within(start)
-            first = index.prose_between(head_pos, index.order[start])
-            if second < SECOND_BODY_MIN or first < min(FIRST_BODY_ENOUGH, FIRST_BODY_SHARE * second):
-                continue
+        start, reason = found
+        if reason != "next_label" and not _first_article_is_enough(start, head_pos, index):
+            continue
         return _with_label(start, index, book), reason
     return None
 
 
-def cut_appended(root: HtmlElement, index: TextIndex, book: PhraseBook, title: str | None = None) -> str | None:
+def cut_appended(
+    root: HtmlElement, index: TextIndex, book: PhraseBook, title: str | None = None
+) -> str | None:
     """Cut the page at the first appended article; returns the signal that fired, or ``None``."""
     found = find_cut(root, index, book, title)
     if found is None:
         return None
     start, reason = found
-    logger.debug("Cutting appended article (%s) at <%s class=%r>", reason, start.tag, start.get("class"))
+    logger.debug(
+        "Cutting appended article (%s) at <%s class=%r>", reason, start.tag, start.get("class")
+    )
     cut_from(start)
     return reason

@@ -22,7 +22,6 @@ import importlib
 import logging
 import re
 from collections import Counter
-from datetime import datetime
 from typing import Any
 
 import lxml.html
@@ -43,8 +42,8 @@ from pipelines.cleaning.noise import (
     remove_headline_links,
     remove_hidden,
     remove_labelled_boxes,
-    remove_read_also_lines,
     remove_prompt_lines,
+    remove_read_also_lines,
     remove_skip_ranges,
 )
 from pipelines.cleaning.phrases import phrase_book
@@ -59,8 +58,16 @@ logger = logging.getLogger(__name__)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _INVISIBLE = ("head", "script", "style", "noscript", "template", "svg", "math", "canvas")
 _METADATA_FIELDS = (
-    "title", "published", "modified", "authors", "tags", "site_name", "section", "image",
-    "canonical_url", "description",
+    "title",
+    "published",
+    "modified",
+    "authors",
+    "tags",
+    "site_name",
+    "section",
+    "image",
+    "canonical_url",
+    "description",
 )
 
 
@@ -140,8 +147,7 @@ def clean_page(page: PageInput) -> CleanArticle:
     text, _encoding = decode_page(page.body, page.encoding)
     root = parse_html(text)
     if root is None:
-        article = CleanArticle(url=page.url, is_article=False, reason="empty_page")
-        return article
+        return CleanArticle(url=page.url, is_article=False, reason="empty_page")
     meta = _metadata(root, page)
     markup = page_markup(root)
     # What no reader sees goes first (trafilatura drops it too): scripts, styles, the head.
@@ -180,7 +186,9 @@ def clean_page(page: PageInput) -> CleanArticle:
     article.reason = structural_reason(signals, body)
     article.is_article = article.reason is None
     sample = body or " ".join(filter(None, [title, article.description]))
-    article.language, article.language_confidence = detect_language(sample) if sample else (None, 0.0)
+    article.language, article.language_confidence = (
+        detect_language(sample) if sample else (None, 0.0)
+    )
     article.is_article, article.reason = judge(article)
     if not article.is_article:
         article.text = ""

@@ -100,13 +100,31 @@ class TextIndex:
         # element is an element, which keeps the loops below simple and fast.
         etree.strip_tags(root, etree.Comment, etree.ProcessingInstruction)
         ordered = list(elements(root))
-        #: Every element in document order, and the elements of each tag name.
+        #: Every element in document order.
         self.ordered = ordered
         self.order: dict[HtmlElement, int] = {el: position for position, el in enumerate(ordered)}
+        self.size: dict[HtmlElement, int] = {}
+        self.links: dict[HtmlElement, int] = {}
+        self.span: dict[HtmlElement, int] = {}
+        self._texts: dict[HtmlElement, str] = {}
+        #: The elements of each tag name, in document order.
         self.by_tag: dict[str, list[HtmlElement]] = {}
-        size_of: dict[HtmlElement, int] = {}
-        links_of: dict[HtmlElement, int] = {}
-        span_of: dict[HtmlElement, int] = {}
+        #: Elements with some text but at most ``SHORT_MAX`` characters, in document order.
+        self.short: list[HtmlElement] = []
+        #: Elements with a class or id attribute, in document order.
+        self.classed: list[HtmlElement] = []
+        #: Lower-cased "class id" of each element in ``classed``.
+        self.names: dict[HtmlElement, str] = {}
+        #: Elements with a ``hidden`` or ``style`` attribute.
+        self.styled: list[HtmlElement] = []
+        self._prose_pos: list[int] = []
+        self._prose_cum: list[int] = [0]
+        self._measure(ordered)
+        self._catalogue(ordered)
+
+    def _measure(self, ordered: list[HtmlElement]) -> None:
+        """Text, link-text and descendant counts, children before parents."""
+        size_of, links_of, span_of = self.size, self.links, self.span
         for el in reversed(ordered):
             text = el.text
             size = len(text.strip()) if text else 0
@@ -123,22 +141,11 @@ class TextIndex:
             # An anchor without href ("<a name>", "<a id>") is a target, not a link.
             links_of[el] = size if el.tag == "a" and "href" in el.attrib else links
             span_of[el] = span
-        self.size = size_of
-        self.links = links_of
-        self.span = span_of
-        self._texts: dict[HtmlElement, str] = {}
-        self._prose_pos: list[int] = []
-        self._prose_cum: list[int] = [0]
-        #: Elements with some text but at most ``SHORT_MAX`` characters, in document order.
-        self.short: list[HtmlElement] = []
-        #: Elements with a class or id attribute, in document order.
-        self.classed: list[HtmlElement] = []
-        #: Lower-cased "class id" of each element in ``classed``.
-        self.names: dict[HtmlElement, str] = {}
-        #: Elements with a ``hidden`` or ``style`` attribute.
-        self.styled: list[HtmlElement] = []
+
+    def _catalogue(self, ordered: list[HtmlElement]) -> None:
+        """The lists by tag, by size and by attribute, and the prose paragraphs."""
         short_max = self.SHORT_MAX
-        by_tag = self.by_tag
+        by_tag, size_of, links_of = self.by_tag, self.size, self.links
         for position, el in enumerate(ordered):
             tag = el.tag
             if tag in by_tag:

@@ -78,15 +78,25 @@ def _child_blocks(child: etree._Element) -> list[Block]:
     if tag in {"graphic", "img"}:
         return []
     if tag == "list":
-        return [Block("item", line) for item in child.iter("item") for line in _text(item).split("\n") if line]
+        return [
+            Block("item", line)
+            for item in child.iter("item")
+            for line in _text(item).split("\n")
+            if line
+        ]
     if tag == "table":
-        rows = (" | ".join(_text(c).replace("\n", " ") for c in row if c.tag == "cell" and _text(c)) for row in child.iter("row"))
+        rows = (
+            " | ".join(_text(c).replace("\n", " ") for c in row if c.tag == "cell" and _text(c))
+            for row in child.iter("row")
+        )
         return [Block("cell", line) for line in rows if line]
     kind: BlockKind = "head" if tag == "head" else "quote" if tag == "quote" else "p"
     return [Block(kind, line) for line in _text(child).split("\n") if line]
 
 
-def run_trafilatura(tree: HtmlElement, url: str | None, prune_xpath: list[str] | None = None) -> list[Block]:
+def run_trafilatura(
+    tree: HtmlElement, url: str | None, prune_xpath: list[str] | None = None
+) -> list[Block]:
     """Extract the main text of ``tree`` as blocks (``[]`` when trafilatura finds nothing)."""
     try:
         document = trafilatura.bare_extraction(

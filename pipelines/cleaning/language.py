@@ -33,7 +33,7 @@ def _factory() -> Any:
 
     DetectorFactory.seed = 0
     detector_factory.init_factory()
-    return detector_factory._factory  # noqa: SLF001 - the public helpers hide n_trial
+    return detector_factory._factory
 
 
 def _arabic_script_language(sample: str) -> tuple[str, float] | None:

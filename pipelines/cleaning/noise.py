@@ -23,12 +23,9 @@ from collections import Counter
 from lxml.html import HtmlElement
 
 from pipelines.cleaning.dom import (
-    CHROME_TAGS,
     HEADINGS,
     TextIndex,
-    elements,
     remove,
-    text_of,
     tokens,
 )
 from pipelines.cleaning.phrases import PhraseBook, label_key
@@ -53,7 +50,14 @@ TEASER_PROSE_MAX = 200
 HEADLINE_MAX = 200
 
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
-_SR_CLASSES = ("sr-only", "sr_only", "visually-hidden", "visuallyhidden", "screen-reader", "offscreen")
+_SR_CLASSES = (
+    "sr-only",
+    "sr_only",
+    "visually-hidden",
+    "visuallyhidden",
+    "screen-reader",
+    "offscreen",
+)
 _SR_NAMES = re.compile("|".join(_SR_CLASSES))
 _CAPTION_NAMES = re.compile("caption|credit|copyright")
 _CAPTION_TOKENS = frozenset(
@@ -63,14 +67,36 @@ _MEDIA_TAGS = frozenset({"img", "picture", "video", "iframe", "svg", "audio", "e
 _KEEP_IN_FIGURE = frozenset({"table", "blockquote", "pre", "code", "ul", "ol"})
 _EMBED_TAGS = frozenset({"iframe", "video", "embed", "object", "audio"})
 _LABEL_TAGS = frozenset(
-    {"p", "span", "strong", "b", "em", "i", "div", "h2", "h3", "h4", "h5", "h6", "li", "a",
-     "label", "button", "small", "td", "dt", "header", "section", "aside"}
+    {
+        "p",
+        "span",
+        "strong",
+        "b",
+        "em",
+        "i",
+        "div",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "a",
+        "label",
+        "button",
+        "small",
+        "td",
+        "dt",
+        "header",
+        "section",
+        "aside",
+    }
 )
 _FORM_TAGS = frozenset({"input", "button", "textarea", "select", "form"})
 
 
 def _is_hidden(el: HtmlElement) -> bool:
-    """``True`` for elements a reader never sees: ``hidden``, ``display:none``, screen-reader text."""
+    """``True`` for what a reader never sees: ``hidden``, ``display:none``, screen-reader text."""
     if el.get("hidden") is not None:
         return True
     style = el.get("style")
@@ -104,9 +130,11 @@ def remove_figures(index: TextIndex, removed: Counter[str]) -> None:
                 doomed.extend(d for d in el.iterdescendants() if d.tag == "figcaption")
                 continue
             doomed.append(el)
-        elif el.tag == "figcaption":
-            doomed.append(el)
-        elif _CAPTION_TOKENS & tokens(el) and index.prose_within(el) < 300 and el.tag not in {"body", "html"}:
+        elif el.tag == "figcaption" or (
+            _CAPTION_TOKENS & tokens(el)
+            and index.prose_within(el) < 300
+            and el.tag not in {"body", "html"}
+        ):
             doomed.append(el)
     for el in doomed:
         if el.getparent() is not None:
@@ -135,14 +163,21 @@ def remove_skip_ranges(index: TextIndex, book: PhraseBook, removed: Counter[str]
         while common is not None and common not in ancestors:
             common = common.getparent()
         small = common is not None and index.size.get(common, 0) <= SKIP_RANGE_MAX
-        if small and common.tag not in {"body", "html", "main", "article"} and index.prose_within(common) < 300:
+        if (
+            small
+            and common.tag not in {"body", "html", "main", "article"}
+            and index.prose_within(common) < 300
+        ):
             remove(common)
         else:
             # "Skip to content" and the like: only the link and an end marker go.
             remove(link)
-            if target.getparent() is not None and index.size.get(target, 0) <= LABEL_MAX:
-                if book.contains(index.text(target), ("skip_marker",)):
-                    remove(target)
+            if (
+                target.getparent() is not None
+                and index.size.get(target, 0) <= LABEL_MAX
+                and book.contains(index.text(target), ("skip_marker",))
+            ):
+                remove(target)
         removed["skip_range"] += 1
 
 
@@ -173,7 +208,11 @@ def _label_elements(index: TextIndex) -> list[HtmlElement]:
         if el.tag in _LABEL_TAGS and index.size[el] <= LABEL_MAX:
             parent = el.getparent()
             # Prefer the outermost short element whose text is the same label.
-            if parent is not None and parent.tag in _LABEL_TAGS and index.size.get(parent, 0) == index.size[el]:
+            if (
+                parent is not None
+                and parent.tag in _LABEL_TAGS
+                and index.size.get(parent, 0) == index.size[el]
+            ):
                 continue
             found.append(el)
     return found
@@ -186,7 +225,9 @@ def _box_of(label: HtmlElement, index: TextIndex) -> HtmlElement:
     while parent is not None and parent.tag not in {"body", "html", "main"}:
         extra_plain = index.plain(parent) - index.plain(box)
         has_form = any(d.tag in _FORM_TAGS for d in parent.iterdescendants())
-        if extra_plain > (200 if has_form else 40) or index.prose_within(parent) > index.prose_within(box) + (200 if has_form else 0):
+        if extra_plain > (200 if has_form else 40) or index.prose_within(
+            parent
+        ) > index.prose_within(box) + (200 if has_form else 0):
             break
         if parent.tag == "article" and index.prose_within(parent) > 0:
             break
@@ -244,7 +285,10 @@ def remove_labelled_boxes(index: TextIndex, book: PhraseBook, removed: Counter[s
 def remove_read_also_lines(index: TextIndex, book: PhraseBook, removed: Counter[str]) -> None:
     """Drop "اقرأ أيضاً: <headline>" lines: a read-also/related label followed by a link."""
     for el in index.short:
-        if el.tag not in {"p", "div", "li", "span", "section", "aside", "dd", "blockquote"} or el.getparent() is None:
+        if (
+            el.tag not in {"p", "div", "li", "span", "section", "aside", "dd", "blockquote"}
+            or el.getparent() is None
+        ):
             continue
         size = index.size.get(el, 0)
         if not size or size > READ_ALSO_LINE_MAX or index.links.get(el, 0) == 0:
@@ -257,7 +301,9 @@ def remove_read_also_lines(index: TextIndex, book: PhraseBook, removed: Counter[
             removed["line/read_also"] += 1
 
 
-def remove_headline_links(index: TextIndex, removed: Counter[str], title: str | None = None) -> None:
+def remove_headline_links(
+    index: TextIndex, removed: Counter[str], title: str | None = None
+) -> None:
     """Drop paragraphs and lists that are only headline links (related stories in the body)."""
     title_key = label_key(title) if title else ""
     for el in index.tagged("ul", "ol", "p", "h2", "h3", "h4", "h5", "h6"):
@@ -265,10 +311,16 @@ def remove_headline_links(index: TextIndex, removed: Counter[str], title: str | 
             continue
         if el.tag in {"ul", "ol"}:
             items = [li for li in el if isinstance(li.tag, str) and li.tag == "li"]
-            if len(items) >= 2 and all(
-                index.size.get(li, 0) and index.link_ratio(li) >= 0.9 and len(index.text(li).split()) >= 3
-                for li in items
-            ) and index.size.get(el, 0) <= HEADLINE_MAX * len(items):
+            if (
+                len(items) >= 2
+                and all(
+                    index.size.get(li, 0)
+                    and index.link_ratio(li) >= 0.9
+                    and len(index.text(li).split()) >= 3
+                    for li in items
+                )
+                and index.size.get(el, 0) <= HEADLINE_MAX * len(items)
+            ):
                 remove(el)
                 removed["headline_list"] += 1
         elif el.tag in HEADINGS and el.tag != "h1":
@@ -292,7 +344,11 @@ def remove_headline_links(index: TextIndex, removed: Counter[str], title: str | 
             removed["headline_heading"] += 1
         elif el.tag == "p":
             size = index.size.get(el, 0)
-            if 0 < size <= HEADLINE_MAX and index.link_ratio(el) >= 0.95 and len(index.text(el).split()) >= 3:
+            if (
+                0 < size <= HEADLINE_MAX
+                and index.link_ratio(el) >= 0.95
+                and len(index.text(el).split()) >= 3
+            ):
                 remove(el)
                 removed["headline_line"] += 1
 
@@ -300,7 +356,10 @@ def remove_headline_links(index: TextIndex, removed: Counter[str], title: str | 
 def remove_prompt_lines(index: TextIndex, book: PhraseBook, removed: Counter[str]) -> None:
     """Drop short blocks with an aggregator disclaimer or a sign-up / get-the-app prompt."""
     for el in index.short:
-        if el.tag not in {"p", "div", "span", "small", "section", "aside", "li"} or el.getparent() is None:
+        if (
+            el.tag not in {"p", "div", "span", "small", "section", "aside", "li"}
+            or el.getparent() is None
+        ):
             continue
         if not 20 <= index.size[el] <= 400 or any(c.tag in {"p", "div", "section"} for c in el):
             continue
@@ -325,13 +384,3 @@ def remove_chrome(index: TextIndex, removed: Counter[str]) -> None:
             continue
         remove(el)
         removed[f"chrome/{el.tag}"] += 1
-
-
-def strip_heading_noise(index: TextIndex, book: PhraseBook, removed: Counter[str]) -> None:
-    """Drop headings that are a noise label themselves ("الأكثر قراءة" left without a box)."""
-    for el in index.tagged(*HEADINGS):
-        if el.getparent() is not None:
-            text = index.text(el)
-            if len(text) <= LABEL_MAX and book.label(text, BOX_CATEGORIES + ("most_read", "comments", "tags_label")):
-                remove(el)
-                removed["heading_label"] += 1

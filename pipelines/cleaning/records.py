@@ -23,8 +23,21 @@ from pipelines.cleaning.model import CleanArticle, PageInput, SiteHints
 
 #: Record keys, in output order; ``reason`` only appears for non-articles.
 RECORD_FIELDS = (
-    "file", "url", "is_article", "reason", "title", "text", "published", "modified", "authors",
-    "language", "tags", "site_name", "section", "image", "canonical_url",
+    "file",
+    "url",
+    "is_article",
+    "reason",
+    "title",
+    "text",
+    "published",
+    "modified",
+    "authors",
+    "language",
+    "tags",
+    "site_name",
+    "section",
+    "image",
+    "canonical_url",
 )
 _CANONICAL = re.compile(r"<link\b[^>]*\brel\s*=\s*[\"']?canonical\b[^>]*>", re.IGNORECASE)
 _HREF = re.compile(r"\bhref\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE)
@@ -33,10 +46,7 @@ _GZIP_MAGIC = b"\x1f\x8b"
 
 def read_page(path: str, stdin: BinaryIO | None = None) -> bytes:
     """The bytes of a page file (un-gzipped when compressed), or of stdin for ``-``."""
-    if path == "-":
-        data = (stdin or sys.stdin.buffer).read()
-    else:
-        data = Path(path).read_bytes()
+    data = (stdin or sys.stdin.buffer).read() if path == "-" else Path(path).read_bytes()
     return gzip.decompress(data) if data[:2] == _GZIP_MAGIC else data
 
 
@@ -86,5 +96,7 @@ def extract_files(
     when = fetched_at or datetime.now(UTC)
     for path in paths:
         body = read_page(path, stdin)
-        page = PageInput(body=body, url=page_url(path, body, url), fetched_at=when, hints=hints or SiteHints())
+        page = PageInput(
+            body=body, url=page_url(path, body, url), fetched_at=when, hints=hints or SiteHints()
+        )
         yield to_record(path, clean_page(page))

@@ -22,7 +22,9 @@ from pathlib import Path
 from typing import Any
 
 SHINGLE_SIZE = 4
-_ZERO_WIDTH_TATWEEL = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u0640]")
+_ZERO_WIDTH_TATWEEL = re.compile(
+    "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u0640]"
+)
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 _SPACE = re.compile(r"\s+")
 

@@ -19,10 +19,15 @@ from pipelines.cleaning.dom import TextIndex, remove, text_of, tokens
 from pipelines.cleaning.phrases import PhraseBook
 
 #: Class/id tokens of tag containers.
-_TAG_TOKENS = frozenset({"tags", "tag", "keywords", "keyword", "topics", "tagcloud", "taglist", "hashtags"})
+_TAG_TOKENS = frozenset(
+    {"tags", "tag", "keywords", "keyword", "topics", "tagcloud", "taglist", "hashtags"}
+)
 _TAG_NAMES = re.compile("tag|keyword|topic")
 #: URL path segments of tag and topic pages.
-_TAG_PATH = re.compile(r"/(?:tags?|topics?|keywords?|hashtags?|etiquetas?|themen|schlagworte?|sujets?|motcle|mots-cles)(?:/|$|\?)", re.IGNORECASE)
+_TAG_PATH = re.compile(
+    r"/(?:tags?|topics?|keywords?|hashtags?|etiquetas?|themen|schlagworte?|sujets?|motcle|mots-cles)(?:/|$|\?)",
+    re.IGNORECASE,
+)
 _LABEL_END = re.compile(r"[:：]")
 _SPLIT = re.compile(r"\s*[،,;|•·]\s*")
 #: A tag is a short phrase, not a sentence.
@@ -51,11 +56,17 @@ def _clean_tag(text: str) -> str | None:
 
 def _is_tag_href(href: str | None) -> bool:
     """``True`` for a link to a tag or topic page (the path segments are ASCII words)."""
-    return bool(href) and bool(_TAG_PATH.search(href.split("?", 1)[0].split("#", 1)[0]))
+    if not href:
+        return False
+    return bool(_TAG_PATH.search(href.split("?", 1)[0].split("#", 1)[0]))
 
 
 def _items(block: HtmlElement, label: HtmlElement | None, book: PhraseBook) -> list[str]:
-    links = [a for a in block.iter("a") if label is None or a is not label and label not in a.iterancestors()]
+    links = [
+        a
+        for a in block.iter("a")
+        if label is None or (a is not label and label not in a.iterancestors())
+    ]
     chosen = [a for a in links if "tag" in (a.get("rel") or "").lower().split()]
     if not chosen:
         chosen = [a for a in links if _is_tag_href(a.get("href"))]
@@ -104,38 +115,51 @@ def find_tags(root: HtmlElement, index: TextIndex, book: PhraseBook, after: int 
         if size > BLOCK_MAX:
             continue
         linked = index.link_ratio(el)
-        if size <= 40 and linked < 0.5 and el.tag not in {"a", "ul", "ol"} and book.label(index.text(el), ("tags_label",)):
+        if (
+            size <= 40
+            and linked < 0.5
+            and el.tag not in {"a", "ul", "ol"}
+            and book.label(index.text(el), ("tags_label",))
+        ):
             block = _block_for_label(el, index)
             if block is el and el.getnext() is not None and index.link_ratio(el.getnext()) >= 0.7:
-                block = el.getparent() if el.getparent() is not None and index.size.get(el.getparent(), 0) <= BLOCK_MAX else el
+                block = (
+                    el.getparent()
+                    if el.getparent() is not None and index.size.get(el.getparent(), 0) <= BLOCK_MAX
+                    else el
+                )
             candidates.append((block, el))
         elif (
-            size <= LINE_MAX
-            and el.tag in {"p", "div", "span", "li", "section", "dd"}
-            and linked < 0.2
-            and not any(c.tag in {"p", "div", "li"} for c in el)
-            and book.prefix(index.text(el), ("tags_label",))
-        ):
-            candidates.append((el, None))
-        elif (
-            el in index.names
-            and _TAG_NAMES.search(index.names[el])
-            and linked >= 0.7
-            and el.tag not in {"a", "li"}
-            and _TAG_TOKENS & tokens(el)
-        ):
-            candidates.append((el, None))
-        elif (
-            el.tag in {"section", "div", "aside", "nav", "ul"}
-            and linked >= 0.6
-            and (links := list(el.iter("a")))
-            and len(links) >= 1
-            and all(_is_tag_href(a.get("href")) for a in links)
+            (
+                size <= LINE_MAX
+                and el.tag in {"p", "div", "span", "li", "section", "dd"}
+                and linked < 0.2
+                and not any(c.tag in {"p", "div", "li"} for c in el)
+                and book.prefix(index.text(el), ("tags_label",))
+            )
+            or (
+                el in index.names
+                and _TAG_NAMES.search(index.names[el])
+                and linked >= 0.7
+                and el.tag not in {"a", "li"}
+                and _TAG_TOKENS & tokens(el)
+            )
+            or (
+                el.tag in {"section", "div", "aside", "nav", "ul"}
+                and linked >= 0.6
+                and (links := list(el.iter("a")))
+                and len(links) >= 1
+                and all(_is_tag_href(a.get("href")) for a in links)
+            )
         ):
             candidates.append((el, None))
     seen: set[HtmlElement] = set()
     for block, label in candidates:
-        if block in seen or block.getparent() is None or any(a in seen for a in block.iterancestors()):
+        if (
+            block in seen
+            or block.getparent() is None
+            or any(a in seen for a in block.iterancestors())
+        ):
             continue
         items = _items(block, label, book)
         if label is None and not items:

@@ -18,16 +18,40 @@ from pipelines.cleaning.phrases import PhraseBook, label_key
 
 #: Whole-line labels that are dropped.
 LABEL_DROP = (
-    "ad_label", "caption_credit", "share_follow", "skip_marker", "newsletter", "tags_label",
-    "most_read", "related", "read_also", "byline", "dateline",
+    "ad_label",
+    "caption_credit",
+    "share_follow",
+    "skip_marker",
+    "newsletter",
+    "tags_label",
+    "most_read",
+    "related",
+    "read_also",
+    "byline",
+    "dateline",
 )
 #: Labels after which nothing belongs to the article.
 LABEL_END = ("comments", "next_article")
 #: Prefixed lines (label + a few words) that are dropped when short.
-PREFIX_DROP = ("read_also", "related", "caption_credit", "tags_label", "dateline", "byline", "ad_label")
+PREFIX_DROP = (
+    "read_also",
+    "related",
+    "caption_credit",
+    "tags_label",
+    "dateline",
+    "byline",
+    "ad_label",
+)
 #: Word limits for the prefixed-line rules.
-PREFIX_MAX_WORDS = {"read_also": 30, "related": 30, "caption_credit": 25, "tags_label": 40,
-                    "dateline": 14, "byline": 8, "ad_label": 12}
+PREFIX_MAX_WORDS = {
+    "read_also": 30,
+    "related": 30,
+    "caption_credit": 25,
+    "tags_label": 40,
+    "dateline": 14,
+    "byline": 8,
+    "ad_label": 12,
+}
 SIGNUP_MAX_WORDS = 45
 DATE_LINE_MAX_TOKENS = 12
 _YEAR_OR_TIME = re.compile(r"(?<!\d)(?:1[34]\d\d|19\d\d|20\d\d)(?!\d)|\d{1,2}:\d\d")
@@ -59,7 +83,11 @@ def clean_blocks(
     for block in blocks:
         text = block.text
         words = len(text.split())
-        if not kept and title and (_same(text, title) or block.kind == "head" and fold(title) in fold(text)):
+        if (
+            not kept
+            and title
+            and (_same(text, title) or (block.kind == "head" and fold(title) in fold(text)))
+        ):
             removed["text/title"] += 1
             continue
         label = book.label(text, LABEL_DROP + LABEL_END) if words <= 12 else None

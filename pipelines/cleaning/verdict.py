@@ -33,10 +33,18 @@ MIN_TEXT_CHARS = 250
 #: Text below which a video/gallery page is a video/gallery rather than an article.
 MEDIA_TEXT_CHARS = 400
 
-_LISTING_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage", "profilepage", "website"})
+_LISTING_TYPES = frozenset(
+    {"collectionpage", "itemlist", "searchresultspage", "profilepage", "website"}
+)
 _TAG_PATH = re.compile(r"/(?:tags?|topics?|keywords?|hashtags?)(?:/|$)", re.IGNORECASE)
-_SECTION_PATH = re.compile(r"/(?:section|sections|category|categories|categorie|rubrique|ressort|archive|author|authors|search)(?:/|$)", re.IGNORECASE)
-_VIDEO_HOSTS = re.compile(r"youtube\.com|youtu\.be|vimeo\.com|dailymotion\.com|facebook\.com/plugins/video|jwplayer|brightcove", re.IGNORECASE)
+_SECTION_PATH = re.compile(
+    r"/(?:section|sections|category|categories|categorie|rubrique|ressort|archive|author|authors|search)(?:/|$)",
+    re.IGNORECASE,
+)
+_VIDEO_HOSTS = re.compile(
+    r"youtube\.com|youtu\.be|vimeo\.com|dailymotion\.com|facebook\.com/plugins/video|jwplayer|brightcove",
+    re.IGNORECASE,
+)
 _ERROR_TITLE = re.compile(
     r"\b404\b|not found|page not found|page introuvable|error 404|"
     r"الصفحة غير موجودة|الصفحه غير موجوده|الصفحة المطلوبة غير موجودة|الصفحه المطلوبه غير موجوده|"
@@ -113,7 +121,11 @@ def _teasers(index: TextIndex) -> tuple[int, int, str]:
     them, and the teasers' text."""
     boxes: set[HtmlElement] = set()
     for heading in index.tagged("h2", "h3", "h4"):
-        if not index.size.get(heading, 0) or index.link_ratio(heading) < 0.9 or inside(heading, CHROME_TAGS):
+        if (
+            not index.size.get(heading, 0)
+            or index.link_ratio(heading) < 0.9
+            or inside(heading, CHROME_TAGS)
+        ):
             continue
         parent = heading.getparent()
         if parent is not None and index.prose_within(parent) <= TEASER_PROSE_MAX:
@@ -139,14 +151,25 @@ def page_signals(index: TextIndex, url: str, markup: PageMarkup) -> PageSignals:
         teasers=teasers,
         body_paragraphs=body_paragraphs,
         teaser_text=teaser_text,
-        listing_markup=bool(types & _LISTING_TYPES) and not article_types or markup.og_type == "website",
+        listing_markup=(bool(types & _LISTING_TYPES) and not article_types)
+        or markup.og_type == "website",
         tag_path=bool(_TAG_PATH.search(path)),
         section_path=bool(_SECTION_PATH.search(path)),
     )
-    videos = [e for e in index.tagged("video", "iframe") if e.tag == "video" or _VIDEO_HOSTS.search(e.get("src") or "")]
-    if videos or markup.og_type.startswith("video") or "videoobject" in types and not article_types:
+    videos = [
+        e
+        for e in index.tagged("video", "iframe")
+        if e.tag == "video" or _VIDEO_HOSTS.search(e.get("src") or "")
+    ]
+    video_markup = markup.og_type.startswith("video") or (
+        "videoobject" in types and not article_types
+    )
+    if videos or video_markup:
         signals.media = "video_only"
-    elif len([i for i in index.tagged("img") if not inside(i, CHROME_TAGS)]) >= 6 or "imagegallery" in types:
+    elif (
+        len([i for i in index.tagged("img") if not inside(i, CHROME_TAGS)]) >= 6
+        or "imagegallery" in types
+    ):
         signals.media = "gallery"
     return signals
 
@@ -159,7 +182,10 @@ def structural_reason(signals: PageSignals, text: str) -> str | None:
     """
     listing = signals.body_paragraphs < MIN_BODY_PARAGRAPHS and (
         signals.teasers >= MIN_TEASERS
-        or signals.teasers >= 2 and (signals.listing_markup or signals.tag_path or signals.section_path)
+        or (
+            signals.teasers >= 2
+            and (signals.listing_markup or signals.tag_path or signals.section_path)
+        )
     )
     if listing:
         lines = [_SPACE.sub(" ", line).strip() for line in text.split("\n")]

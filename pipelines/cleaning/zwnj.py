@@ -20,7 +20,9 @@ _RESTORE = str.maketrans({v: k for k, v in _STAND_INS.items()})
 
 def needs_protection(page_text: str) -> bool:
     """``True`` when the page has joiners to keep and no stand-in characters of its own."""
-    return (ZWNJ in page_text or ZWJ in page_text) and not any(s in page_text for s in _STAND_INS.values())
+    return (ZWNJ in page_text or ZWJ in page_text) and not any(
+        s in page_text for s in _STAND_INS.values()
+    )
 
 
 def protect(root: HtmlElement) -> None:

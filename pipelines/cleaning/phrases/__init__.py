@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -66,7 +66,7 @@ class PhraseBook:
     containers: dict[str, re.Pattern[str]] = field(default_factory=dict)
 
     @classmethod
-    def from_phrases(cls, phrases: dict[str, Iterable[str]]) -> PhraseBook:
+    def from_phrases(cls, phrases: Mapping[str, Iterable[str]]) -> PhraseBook:
         """Build the indexes from ``{category: phrases}`` (phrases in any spelling)."""
         book = cls()
         by_label: dict[str, set[str]] = {}
