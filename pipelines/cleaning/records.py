@@ -1,8 +1,8 @@
 """Saved pages in, JSON records out: the Scrapy-free core of ``scrapy extract``.
 
 A page comes from a ``.html`` file, a gzipped ``.html.gz`` file, or standard input (``-``).
-Its URL is the one given, else the page's ``<link rel="canonical">``, else the file's
-``file://`` URL. Each record carries the fields users and the quality benchmark read, under
+Its URL is the one given, else the page's ``<link rel="canonical">`` or ``og:url``, else the
+file's ``file://`` URL. Each record carries the fields users and the quality benchmark read, under
 the names the store uses.
 """
 
@@ -39,8 +39,8 @@ RECORD_FIELDS = (
     "image",
     "canonical_url",
 )
-_CANONICAL = re.compile(r"<link\b[^>]*\brel\s*=\s*[\"']?canonical\b[^>]*>", re.IGNORECASE)
-_HREF = re.compile(r"\bhref\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))", re.IGNORECASE)
+_TAG = re.compile(r"<(?:link|meta)\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"([\w:-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]+))")
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -50,17 +50,24 @@ def read_page(path: str, stdin: BinaryIO | None = None) -> bytes:
     return gzip.decompress(data) if data[:2] == _GZIP_MAGIC else data
 
 
+def _attributes(tag: str) -> dict[str, str]:
+    return {
+        m.group(1).lower(): next(g for g in m.groups()[1:] if g is not None)
+        for m in _ATTRIBUTE.finditer(tag)
+    }
+
+
 def canonical_link(body: bytes) -> str | None:
-    """The ``href`` of the page's ``<link rel="canonical">``, if it has one."""
+    """The page's ``<link rel="canonical">`` URL, else its ``og:url``, if it states one."""
     text, _ = decode_page(body[:65536])
-    match = _CANONICAL.search(text)
-    if not match:
-        return None
-    href = _HREF.search(match.group(0))
-    if not href:
-        return None
-    value = next(g for g in href.groups() if g is not None).strip()
-    return value or None
+    og_url = None
+    for match in _TAG.finditer(text):
+        attributes = _attributes(match.group(0))
+        if "canonical" in attributes.get("rel", "").lower().split() and attributes.get("href"):
+            return attributes["href"].strip()
+        if attributes.get("property", attributes.get("name", "")).lower() == "og:url":
+            og_url = og_url or attributes.get("content", "").strip() or None
+    return og_url
 
 
 def page_url(path: str, body: bytes, url: str | None = None) -> str:
