@@ -25,7 +25,13 @@ SHINGLE_SIZE = 4
 _ZERO_WIDTH_TATWEEL = re.compile(
     "[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u0640]"
 )
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+#: A word: letters and digits with their combining marks (Arabic harakat and tanween, Hebrew
+#: points, Indic vowel signs); Python's ``\w`` alone would split "عَرَبِيّ" at every mark.
+_TOKEN = re.compile(
+    "(?:\\w|[\u0300-\u036f\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670"
+    "\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed\u0900-\u0903\u093a-\u094f"
+    "\u0981-\u0983\u09bc-\u09cd\u0e31\u0e34-\u0e3a\u0e47-\u0e4e])+"
+)
 _SPACE = re.compile(r"\s+")
 
 
