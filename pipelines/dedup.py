@@ -87,6 +87,8 @@ class Decision:
     duplicate_of: str | None = None
     similarity: float | None = None
     match: str | None = None
+    #: For a re-fetch: whether the text's fingerprint differs from the stored one.
+    changed: bool = False
     sketch: Sketch | None = field(default=None, repr=False, compare=False)
 
 
@@ -113,7 +115,8 @@ class Deduplicator:
         fingerprint_or_none = None if fingerprint == EMPTY_FINGERPRINT else fingerprint
         stored = self.articles.find_one({"_id": doc_id}, {"fingerprint": 1})
         if stored is not None:
-            return Decision(REFETCHED, fingerprint_or_none)
+            changed = stored.get("fingerprint") != fingerprint_or_none
+            return Decision(REFETCHED, fingerprint_or_none, changed=changed)
         sketch = self.index.sketch(text)
         original, similarity, match = self._exact(doc_id, fingerprint_or_none), 1.0, "exact"
         if original is None and sketch is not None:
@@ -136,7 +139,7 @@ class Deduplicator:
     def commit(self, doc_id: str, text: str, decision: Decision) -> None:
         """Record a stored article: its sketch in the index, its cluster in memory."""
         if decision.outcome == REFETCHED:
-            if decision.fingerprint is not None:
+            if decision.changed and decision.fingerprint is not None:
                 self.index.add(doc_id, text)  # replaces the sketch of an edited text
             return
         if decision.sketch is not None:

@@ -79,11 +79,15 @@ def test_same_fingerprint_is_an_exact_duplicate_across_processes(db: DB) -> None
 
 
 def test_stored_article_is_a_refetch_and_keeps_its_cluster(db: DB) -> None:
-    _store(db, A, STORY, cluster_id=article_id(A))
+    _store(db, A, STORY, cluster_id=article_id(A), fingerprint=text_fingerprint(STORY))
     dedup = _dedup(db)
+    same = dedup.check(article_id(A), STORY)
+    assert (same.outcome, same.changed) == (REFETCHED, False)
+    dedup.commit(article_id(A), STORY, same)
+    assert db.neardup_sketches.count_documents({}) == 0  # nothing to refresh
     edited = STORY.replace("18", "21")
     decision = dedup.check(article_id(A), edited)
-    assert decision.outcome == REFETCHED
+    assert (decision.outcome, decision.changed) == (REFETCHED, True)
     assert decision.cluster_id is None and decision.duplicate_of is None
     dedup.commit(article_id(A), edited, decision)
     stored = db.neardup_sketches.find_one({"_id": article_id(A)})
