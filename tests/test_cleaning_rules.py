@@ -161,6 +161,18 @@ NOISE = {
         "اعلان</a></p>",
         ["یہ بھی پڑھیں", "ٹیکس کم کرنے"],
     ),
+    "tweet_embed": (
+        '<blockquote class="twitter-tweet"><p>نص تغريدة الوزير عن خطة الحكومة الجديدة للصناعة</p>'
+        "— الوزير (@minister) 1 فبراير 2024</blockquote>",
+        ["نص تغريدة الوزير", "@minister"],
+    ),
+    "copyright_credit_line": ("<p>© رويترز 2024</p>", ["© رويترز"]),
+    "byline_line": ("<p>By Jane Doe and John Roe</p>", ["Jane Doe"]),
+    "relative_date_in_words": ("<p>آخر تحديث: منذ ساعتين</p>", ["منذ ساعتين"]),
+    "follow_prompt": (
+        "<p>تابعونا على قناة الموقع في تلغرام لمعرفة آخر الأخبار لحظة بلحظة</p>",
+        ["تابعونا على"],
+    ),
     "french_lire_aussi": (
         '<p><strong>Lire aussi :</strong> <a href="/f/1">Le gouvernement présente son '
         "budget</a></p>",
@@ -303,6 +315,10 @@ APPENDED = {
         f"ص</span><div>{SECOND_HTML}</div></div>",
         '<div class="writeBy">كتب هشام عبد الجليل</div><span class="storyDate">الثلاثاء، 30 '
         "يناير 2024 10:45 ص</span>",
+    ),
+    "same_container_as_the_first": (
+        f'<div class="story"><h2>{SECOND_TITLE}</h2><div>{SECOND_HTML}</div></div>',
+        "",
     ),
     "second_h1": (f'<div class="x"><h1>{SECOND_TITLE}</h1>{SECOND_HTML}</div>', ""),
     "next_article_label": (

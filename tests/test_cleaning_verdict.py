@@ -42,6 +42,26 @@ def test_tag_page() -> None:
     assert (article.is_article, article.reason) == (False, "tag_page")
 
 
+def test_listing_of_list_items_is_an_index_page() -> None:
+    items = "".join(
+        f'<li><a href="/s/{i}">عنوان الخبر رقم {i} عن الاقتصاد المحلي اليوم</a> '
+        f"<span>منذ {i} ساعات</span></li>"
+        for i in range(12)
+    )
+    html = f'<html><body><h1>آخر الأخبار</h1><ul class="list">{items}</ul></body></html>'
+    assert clean(html, "https://news.example/latest").reason == "index_page"
+
+
+def test_list_article_is_not_an_index_page() -> None:
+    items = "".join(
+        f'<li>{PARAGRAPH} <a href="/s/{i}">المصدر رقم {i} هنا</a></li>' for i in range(6)
+    )
+    html = f"<html><body><article><h1>خمسة أشياء عليك معرفتها اليوم</h1><ul>{items}</ul>"
+    html += "</article></body></html>"
+    article = clean(html)
+    assert article.is_article, article.reason
+
+
 def test_video_only_page() -> None:
     html = (
         '<html><head><meta property="og:type" content="video.other"><title>فيديو</title>'

@@ -6,8 +6,9 @@ text before it (the first body) and a real body after it (two paragraphs or more
 in-body subheading or a related card never triggers a cut:
 
 1. a second ``<h1>`` after the headline;
-2. a second article container after the headline: an ``<article>`` element, or an element
-   whose class/id says "next"/"infinite", or one carrying ``data-url``;
+2. a second article container after the headline: an ``<article>`` element, an element
+   whose class/id says "next"/"infinite", one carrying ``data-url``, or one with the same tag
+   and class as the first article's container;
 3. a repeated header block: the byline/date element that followed the headline (same tag and
    class) appears again, under a new heading;
 4. a "next article" label ("الخبر التالي", "Next article") followed by a body.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
+from dataclasses import dataclass
 
 from lxml.html import HtmlElement
 
@@ -179,19 +181,38 @@ def _heading_before(el: HtmlElement, index: TextIndex) -> HtmlElement | None:
     return heading if heading is not None and heading.tag in HEADINGS else None
 
 
+def _first_container(headline: HtmlElement, index: TextIndex) -> tuple[str, str] | None:
+    """Tag and class of the first article's container: the headline's nearest classed
+    ancestor that also holds body paragraphs."""
+    for ancestor in headline.iterancestors():
+        if ancestor.tag in {"body", "html"}:
+            return None
+        cls = ancestor.get("class")
+        if cls and index.prose_within(ancestor) >= SECOND_BODY_MIN:
+            return ancestor.tag, cls
+    return None
+
+
+@dataclass(frozen=True)
+class _FirstArticle:
+    """What the first article looks like: its headline, header block and container."""
+
+    headline: HtmlElement
+    signature: frozenset[tuple[str, str]]
+    container: tuple[str, str] | None
+
+
 def _signal(
-    el: HtmlElement,
-    headline: HtmlElement,
-    signature: set[tuple[str, str]],
-    index: TextIndex,
-    book: PhraseBook,
+    el: HtmlElement, first: _FirstArticle, index: TextIndex, book: PhraseBook
 ) -> tuple[HtmlElement, str] | None:
     """``(start, signal)`` when a second article starts at ``el``, else ``None``."""
+    headline = first.headline
     if el.tag == "h1" and index.text(el) != text_of(headline):
         return _container_start(el, headline, index), "second_h1"
-    if _is_container(el) and _is_article_like(el, index):
+    same_container = (el.tag, el.get("class")) == first.container
+    if (_is_container(el) or same_container) and _is_article_like(el, index):
         return el, "second_container"
-    if signature and (el.tag, el.get("class") or "") in signature:
+    if first.signature and (el.tag, el.get("class") or "") in first.signature:
         heading = _heading_before(el, index)
         if heading is not None and index.link_ratio(heading) < 0.5:
             return _container_start(heading, headline, index), "repeated_header"
@@ -225,16 +246,20 @@ def find_cut(
     if headline is None:
         return None
     head_pos = index.order[headline]
-    signature = _header_signature(headline, index)
+    first = _FirstArticle(
+        headline,
+        frozenset(_header_signature(headline, index)),
+        _first_container(headline, index),
+    )
     for pos in range(head_pos + 1, len(index.ordered)):
         el = index.ordered[pos]
-        if el.tag not in _CANDIDATE_TAGS and not signature:
+        if el.tag not in _CANDIDATE_TAGS and not first.signature:
             continue
         if el.getparent() is None or index.prose_between(head_pos, pos) < FIRST_BODY_MIN:
             continue
         if inside(el, CHROME_TAGS - {"header"}):
             continue
-        found = _signal(el, headline, signature, index, book)
+        found = _signal(el, first, index, book)
         if found is None:
             continue
         start, reason = found

@@ -59,6 +59,10 @@ _SR_CLASSES = (
     "offscreen",
 )
 _SR_NAMES = re.compile("|".join(_SR_CLASSES))
+_SOCIAL_EMBEDS = re.compile(
+    "twitter-tweet|twitter-timeline|instagram-media|tiktok-embed|fb-post|reddit-embed|"
+    "telegram-post|bluesky-embed|threads-post"
+)
 _CAPTION_NAMES = re.compile("caption|credit|copyright")
 _CAPTION_TOKENS = frozenset(
     {"caption", "figcaption", "credit", "credits", "copyright", "photocredit", "imagecredit"}
@@ -182,7 +186,11 @@ def remove_skip_ranges(index: TextIndex, book: PhraseBook, removed: Counter[str]
 
 
 def remove_embeds(index: TextIndex, removed: Counter[str]) -> None:
-    """Drop video/embed wrappers together with their short title and source lines."""
+    """Drop social-media embeds, and video/embed wrappers with their short title and source."""
+    for post in index.named(_SOCIAL_EMBEDS):
+        if post.getparent() is not None and post.tag in {"blockquote", "div", "figure", "section"}:
+            remove(post)
+            removed["embed/social"] += 1
     for embed in index.tagged(*_EMBED_TAGS):
         if embed.getparent() is None:
             continue

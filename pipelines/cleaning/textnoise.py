@@ -54,6 +54,15 @@ PREFIX_MAX_WORDS = {
 }
 SIGNUP_MAX_WORDS = 45
 DATE_LINE_MAX_TOKENS = 12
+#: Words of a relative date that say it is one ("منذ", "ago").
+_RELATIVE = frozenset({"منذ", "قبل", "ago", "updated", "published", "اخر", "نشر", "نشرت"})
+#: First words of a byline line.
+_BYLINE_OPENERS = frozenset({"كتب", "كتبت", "بقلم"})
+#: Openers in scripts with capitals: the rest of the line must be names.
+_NAME_OPENERS = frozenset({"by"})
+BYLINE_MAX_WORDS = 6
+CREDIT_MAX_WORDS = 12
+_SENTENCE_END = re.compile(r"[.!?؟。]\s*$|[.!?؟。]\s")
 _YEAR_OR_TIME = re.compile(r"(?<!\d)(?:1[34]\d\d|19\d\d|20\d\d)(?!\d)|\d{1,2}:\d\d")
 _WORD = re.compile(r"\w+")
 
@@ -67,8 +76,30 @@ def is_date_line(text: str, book: PhraseBook) -> bool:
     dated = sum(1 for w in words if w.isdigit() or "date_words" in book.labels.get(w, ()))
     if _YEAR_OR_TIME.search(ascii_text):
         return dated / len(words) >= 0.7
-    # "منذ 3 ساعات", "Updated 3 hours ago": a relative date, every word a date word.
-    return len(words) <= 6 and dated == len(words) and any(w.isdigit() for w in words)
+    # "منذ 3 ساعات", "Updated 3 hours ago", "منذ ساعتين": a relative date, all date words.
+    return (
+        len(words) <= 6
+        and dated == len(words)
+        and (any(w.isdigit() for w in words) or bool(_RELATIVE & set(words)))
+    )
+
+
+def is_byline(text: str) -> bool:
+    """``True`` for a short byline ("كتب أحمد علي", "By Jane Doe", "بقلم: سمير")."""
+    words = text.split()
+    if not 2 <= len(words) <= BYLINE_MAX_WORDS or _SENTENCE_END.search(text):
+        return False
+    opener = words[0].strip(":-–—،").lower()
+    if opener in _NAME_OPENERS:
+        # "By Jane Doe and John Roe", never "By the numbers".
+        return all(w[:1].isupper() or w in {"and", "&"} for w in words[1:])
+    return opener in _BYLINE_OPENERS
+
+
+def is_credit(text: str) -> bool:
+    """``True`` for a short photo credit or copyright line ("© رويترز", "(c) AFP 2024")."""
+    stripped = text.strip()
+    return len(stripped.split()) <= CREDIT_MAX_WORDS and stripped.lower().startswith(("©", "(c)"))
 
 
 def _same(a: str, b: str) -> bool:
@@ -111,6 +142,9 @@ def clean_blocks(
             continue
         if words <= DATE_LINE_MAX_TOKENS and is_date_line(text, book):
             removed["text/date_line"] += 1
+            continue
+        if is_byline(text) or is_credit(text):
+            removed["text/byline_credit"] += 1
             continue
         kept.append(block)
     while kept and kept[-1].kind == "head":

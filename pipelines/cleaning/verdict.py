@@ -98,6 +98,10 @@ def _og_type(root: HtmlElement) -> str:
 
 #: Largest prose (characters) a teaser box holds; a heading-link over more is an article title.
 TEASER_PROSE_MAX = 400
+#: Words of a list item's link that make it a teaser headline.
+TEASER_LINK_WORDS = 4
+#: Share of a list teaser's text in links (a list article's items are mostly plain text).
+TEASER_LINK_SHARE = 0.5
 #: Share of the extracted text found inside teasers that makes a listing.
 TEASER_SHARE = 0.6
 _SPACE = re.compile(r"\s+")
@@ -130,6 +134,18 @@ def _teasers(index: TextIndex) -> tuple[int, int, str]:
         parent = heading.getparent()
         if parent is not None and index.prose_within(parent) <= TEASER_PROSE_MAX:
             boxes.add(parent)
+    for item in index.tagged("li"):
+        # A list teaser: a headline link of a few words, maybe an excerpt or a picture.
+        if (
+            item in boxes
+            or index.prose_within(item) > TEASER_PROSE_MAX
+            or inside(item, CHROME_TAGS)
+        ):
+            continue
+        if index.link_ratio(item) >= TEASER_LINK_SHARE and any(
+            len(index.text(a).split()) >= TEASER_LINK_WORDS for a in item.iter("a")
+        ):
+            boxes.add(item)
     body = 0
     for p in index.tagged("p"):
         if index.plain(p) < BODY_PARAGRAPH_CHARS or inside(p, CHROME_TAGS):
