@@ -17,8 +17,8 @@ Settings (read once; defaults in parentheses):
   the workers hold.
 - ``NEWSCRAWL_EXTRACT_PREFETCH`` (2): pages handed to each worker at once.
 - ``NEWSCRAWL_EXTRACT_TIMEOUT`` (120): seconds one page may take before its worker is killed.
-- ``NEWSCRAWL_EXTRACT_MAX_TASKS_PER_WORKER`` (0): replace a worker after this many pages
-  (0: never).
+- ``NEWSCRAWL_EXTRACT_MAX_TASKS_PER_WORKER`` (1000): replace a worker after this many
+  pages, so its memory does not creep up over a long crawl (0: never).
 - ``NEWSCRAWL_EXTRACT_START_METHOD`` ("forkserver"): or "spawn"; never "fork".
 - ``NEWSCRAWL_EXTRACT_BACKPRESSURE`` (True): pause downloads while the pool is full.
 
@@ -107,7 +107,7 @@ class ExtractConfig:
                 start_method=settings.get("NEWSCRAWL_EXTRACT_START_METHOD") or "forkserver",
                 task_timeout=_number(settings, "NEWSCRAWL_EXTRACT_TIMEOUT", float, 120.0),
                 max_tasks_per_worker=_number(
-                    settings, "NEWSCRAWL_EXTRACT_MAX_TASKS_PER_WORKER", int, 0
+                    settings, "NEWSCRAWL_EXTRACT_MAX_TASKS_PER_WORKER", int, 1000
                 ),
             )
         except ValueError as exc:

@@ -617,10 +617,7 @@ class ExtractPool:
         worker.retiring = True
         self._on_event("workers/recycled")
         self._spawn()
-        for task in reversed(worker.tasks):  # pages it had not started go to the new one
-            self._queue.appendleft(task)
-        worker.tasks.clear()
-        self._send(worker, None)
+        self._send(worker, None)  # after the pages it already holds, which it finishes
 
     @staticmethod
     def _settle(task: _Task, *, result: Any = None, error: BaseException | None = None) -> None:
@@ -686,6 +683,7 @@ class ExtractPool:
             self._on_event("errors/pool_broken")
             self._fail_all(PoolBrokenError("extraction workers cannot start"))
             return
-        self._spawn()
-        self._on_event("workers/restarted")
+        if not worker.retiring:  # a retiring worker's replacement is already running
+            self._spawn()
+            self._on_event("workers/restarted")
         self._dispatch()

@@ -208,6 +208,22 @@ def test_a_hanging_page_times_out_and_the_pool_goes_on() -> None:
     assert events["workers/restarted"] == 1
 
 
+def test_workers_are_replaced_after_their_page_quota() -> None:
+    events: Counter[str] = Counter()
+    pool = make_pool(events, workers=1, prefetch=1, max_tasks_per_worker=3)
+
+    async def body(pool: ExtractPool) -> list[Any]:
+        return list(await asyncio.gather(*(pool.run(("sleep", 0.01)) for _ in range(7))))
+
+    pids = run(with_pool(pool, body))
+    assert len(pids) == 7
+    assert len(set(pids)) == 3  # pages 1-3, 4-6 and 7 each in a fresh worker
+    assert events["workers/recycled"] == 2
+    assert events["workers/started"] == 3
+    assert "errors/worker_crashed" not in events
+    assert pool.report.reported == 3
+
+
 def test_workers_that_cannot_start_break_the_pool() -> None:
     events: Counter[str] = Counter()
     pool = make_pool(events, function="tests.no_such_module:clean", workers=1)
@@ -394,7 +410,9 @@ def test_pipeline_pauses_downloads_while_the_pool_is_full(pages: list[PageInput]
 
 def test_unset_settings_take_their_defaults() -> None:
     pipeline = _pipeline(3, NEWSCRAWL_EXTRACT_QUEUE_SIZE=None, NEWSCRAWL_EXTRACT_TIMEOUT="")
-    assert pipeline.config.pool == PoolConfig(workers=3, queue_size=6, prefetch=1)
+    assert pipeline.config.pool == PoolConfig(
+        workers=3, queue_size=6, prefetch=1, max_tasks_per_worker=1000
+    )
     default = ExtractPipeline.from_crawler(get_crawler(settings_dict={}))
     assert default.config.pool is not None
     assert default.config.pool.workers == len(os.sched_getaffinity(0))
