@@ -34,9 +34,13 @@ def summarize(stats: Mapping[str, Any]) -> str:
         stored = f"stored {new} new article{'s' if new != 1 else ''}"
     else:
         stored = "no new articles stored"
-    known = updated + unchanged
-    if known:
-        stored += f", {known} already stored (refreshed)"
+    if updated:
+        stored += f", {updated} updated"
+    if unchanged:
+        stored += f", {unchanged} unchanged"
+    skipped = int(stats.get("newscrawl/spider/skipped/already_stored", 0))
+    if skipped:
+        stored += f", {skipped} already stored (not fetched again)"
     return (
         f"newscrawl: {stored}; fetched {fetched} article pages; "
         f"dropped: {dropped}; failed requests: {errors}"
