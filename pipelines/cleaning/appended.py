@@ -236,14 +236,14 @@ def _first_article_is_enough(start: HtmlElement, head_pos: int, index: TextIndex
 
 
 def find_cut(
-    root: HtmlElement, index: TextIndex, book: PhraseBook, title: str | None = None
+    index: TextIndex, book: PhraseBook, headline: HtmlElement | None
 ) -> tuple[HtmlElement, str] | None:
     """Where the first appended article starts, and which signal found it; ``None`` if none.
 
-    Without a headline there is no telling a first article from a second: nothing is cut.
+    ``headline`` is the page's headline (:func:`main_heading`). Without one there is no
+    telling a first article from a second: nothing is cut.
     """
-    headline = main_heading(root, title)
-    if headline is None:
+    if headline is None or headline not in index.order:
         return None
     head_pos = index.order[headline]
     first = _FirstArticle(
@@ -269,11 +269,9 @@ def find_cut(
     return None
 
 
-def cut_appended(
-    root: HtmlElement, index: TextIndex, book: PhraseBook, title: str | None = None
-) -> str | None:
+def cut_appended(index: TextIndex, book: PhraseBook, headline: HtmlElement | None) -> str | None:
     """Cut the page at the first appended article; returns the signal that fired, or ``None``."""
-    found = find_cut(root, index, book, title)
+    found = find_cut(index, book, headline)
     if found is None:
         return None
     start, reason = found

@@ -116,18 +116,24 @@ def _apply_hints(root: HtmlElement, hints: SiteHints, removed: Counter[str]) -> 
 
 
 def _clean_tree(
-    root: HtmlElement, index: TextIndex, page: PageInput, title: str | None, removed: Counter[str]
-) -> tuple[list[str], int]:
-    """Run the DOM rules; returns the visible tags and the headline's document position."""
+    root: HtmlElement,
+    index: TextIndex,
+    page: PageInput,
+    removed: Counter[str],
+    *,
+    headline: HtmlElement | None,
+    title: str | None,
+) -> list[str]:
+    """Run the DOM rules; returns the visible tags."""
     book = phrase_book()
     if page.hints.noise_css or page.hints.body_css:
         _apply_hints(root, page.hints, removed)
         index = TextIndex(root)
-    headline = main_heading(root, title)
+        headline = main_heading(root, title)
     head_pos = index.order.get(headline, -1) if headline is not None else -1
     tag_result = find_tags(root, index, book, after=head_pos)
     removed["tag_blocks"] += tag_result.blocks
-    reason = cut_appended(root, index, book, title)
+    reason = cut_appended(index, book, headline)
     if reason:
         removed[f"appended/{reason}"] += 1
     remove_hidden(index, removed)
@@ -139,7 +145,7 @@ def _clean_tree(
     remove_read_also_lines(index, book, removed)
     remove_headline_links(index, removed, title)
     remove_chrome(index, removed)
-    return tag_result.tags, head_pos
+    return tag_result.tags
 
 
 def clean_page(page: PageInput) -> CleanArticle:
@@ -157,16 +163,16 @@ def clean_page(page: PageInput) -> CleanArticle:
     signals = page_signals(index, page.url, markup)
     headline = main_heading(root, meta.get("title"))
     headline_text = text_of(headline) if headline is not None else None
-    tags, _ = _clean_tree(root, index, page, meta.get("title") or headline_text, removed)
+    title = meta.get("title") or headline_text
+    tags = _clean_tree(root, index, page, removed, headline=headline, title=title)
     protected = zwnj.needs_protection(text)
     if protected:
         zwnj.protect(root)
     blocks = run_trafilatura(root, page.url, RELATED_PRUNE_XPATH)
-    title = meta.get("title") or headline_text
     if protected:
         for block in blocks:
             block.text = zwnj.restore(block.text)
-    blocks = clean_blocks(blocks, phrase_book(), title or headline_text, removed)
+    blocks = clean_blocks(blocks, phrase_book(), title, removed)
     body = "\n".join(block.text for block in blocks)
     logger.debug("Cleaned %s: %s", page.url, dict(removed))
     article = CleanArticle(
