@@ -32,7 +32,7 @@ from pipelines.cleaning import zwnj
 from pipelines.cleaning.appended import cut_appended, main_heading
 from pipelines.cleaning.decode import decode_page
 from pipelines.cleaning.dom import TextIndex, remove, text_of
-from pipelines.cleaning.extract import RELATED_PRUNE_XPATH, run_trafilatura
+from pipelines.cleaning.extract import run_trafilatura
 from pipelines.cleaning.language import detect_language
 from pipelines.cleaning.model import CleanArticle, PageInput, SiteHints
 from pipelines.cleaning.noise import (
@@ -44,6 +44,7 @@ from pipelines.cleaning.noise import (
     remove_labelled_boxes,
     remove_prompt_lines,
     remove_read_also_lines,
+    remove_related_containers,
     remove_skip_ranges,
 )
 from pipelines.cleaning.phrases import phrase_book
@@ -144,6 +145,7 @@ def _clean_tree(
     remove_labelled_boxes(index, book, removed)
     remove_read_also_lines(index, book, removed)
     remove_headline_links(index, removed, title)
+    remove_related_containers(index, removed)
     remove_chrome(index, removed)
     return tag_result.tags
 
@@ -168,7 +170,7 @@ def clean_page(page: PageInput) -> CleanArticle:
     protected = zwnj.needs_protection(text)
     if protected:
         zwnj.protect(root)
-    blocks = run_trafilatura(root, page.url, RELATED_PRUNE_XPATH)
+    blocks = run_trafilatura(root, page.url)
     if protected:
         for block in blocks:
             block.text = zwnj.restore(block.text)

@@ -19,15 +19,6 @@ logger = logging.getLogger(__name__)
 
 BlockKind = Literal["p", "head", "item", "quote", "cell"]
 
-#: Containers that hold related stories on many templates; pruned inside trafilatura too.
-RELATED_PRUNE_XPATH = [
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' related ')]",
-    "//*[contains(@class, 'related-articles') or contains(@class, 'related-posts')"
-    " or contains(@class, 'related-news') or contains(@class, 'related-stories')"
-    " or contains(@class, 'most-read') or contains(@class, 'mostread')"
-    " or contains(@class, 'inline-related')]",
-]
-
 
 @dataclass
 class Block:

@@ -63,6 +63,11 @@ _SOCIAL_EMBEDS = re.compile(
     "twitter-tweet|twitter-timeline|instagram-media|tiktok-embed|fb-post|reddit-embed|"
     "telegram-post|bluesky-embed|threads-post"
 )
+_RELATED_NAMES = re.compile("related|most-?read|popular")
+_RELATED_TOKENS = frozenset({"related", "mostread", "relatedposts", "relatedarticles"})
+_RELATED_EXACT = re.compile(
+    "related-(?:articles|posts|news|stories|content|links)|inline-related|most-?read"
+)
 _CAPTION_NAMES = re.compile("caption|credit|copyright")
 _CAPTION_TOKENS = frozenset(
     {"caption", "figcaption", "credit", "credits", "copyright", "photocredit", "imagecredit"}
@@ -375,6 +380,23 @@ def remove_prompt_lines(index: TextIndex, book: PhraseBook, removed: Counter[str
         if category is not None:
             remove(el)
             removed[f"prompt/{category}"] += 1
+
+
+def remove_related_containers(index: TextIndex, removed: Counter[str]) -> None:
+    """Drop containers whose class or id names them related / most-read stories.
+
+    The same job as a trafilatura ``prune_xpath``, done on the class names the index already
+    holds (an XPath over every element costs more than the rest of this pass), and only for
+    containers without article prose, in case a template names its body "related".
+    """
+    for el in index.named(_RELATED_NAMES):
+        if el.getparent() is None or el.tag in {"body", "html", "main", "article"}:
+            continue
+        if not _RELATED_TOKENS & tokens(el) and not _RELATED_EXACT.search(index.names[el]):
+            continue
+        if index.prose_within(el) < 400 or index.link_ratio(el) >= 0.5:
+            remove(el)
+            removed["related_container"] += 1
 
 
 def remove_chrome(index: TextIndex, removed: Counter[str]) -> None:
