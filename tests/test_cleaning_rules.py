@@ -358,6 +358,17 @@ def test_short_related_teaser_article_does_not_cut_the_body() -> None:
     assert_body_intact(article)
 
 
+def test_sidebar_outside_the_article_container_is_dropped() -> None:
+    sidebar = (
+        '<aside class="side"><div class="box"><p>نص جانبي طويل عن موضوع آخر تماما لا علاقة له بالخبر '
+        "ولا ينبغي أن يظهر في النص المستخرج من الصفحة.</p></div></aside>"
+    )
+    html = build().replace(b"</main>", f'</main><div class="col">{sidebar}</div>'.encode())
+    article = clean(html)
+    assert "نص جانبي" not in article.text
+    assert_body_intact(article)
+
+
 def test_site_hints_noise_css_and_body_css() -> None:
     noisy = build(
         after_p2='<div class="sponsor-box"><p>محتوى من الراعي الرسمي للموقع '

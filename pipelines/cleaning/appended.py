@@ -269,6 +269,42 @@ def find_cut(
     return None
 
 
+#: Share of the page's paragraph text the article container must hold.
+CONTAINER_PROSE_SHARE = 0.9
+
+
+def article_container(index: TextIndex, headline: HtmlElement | None) -> HtmlElement | None:
+    """The headline's nearest ancestor that holds nearly all paragraph text of the page.
+
+    ``None`` when there is no headline, no paragraph text, or only ``<body>`` qualifies.
+    """
+    if headline is None or headline not in index.order:
+        return None
+    total = index.prose_within(index.ordered[0])
+    if total < FIRST_BODY_MIN:
+        return None
+    for ancestor in headline.iterancestors():
+        if ancestor.tag in {"body", "html"}:
+            return None
+        if index.prose_within(ancestor) >= CONTAINER_PROSE_SHARE * total:
+            return ancestor
+    return None
+
+
+def keep_only(container: HtmlElement) -> None:
+    """Remove everything outside ``container`` (its ancestors stay, holding only it)."""
+    node = container
+    parent = node.getparent()
+    while parent is not None:
+        for sibling in list(parent):
+            if sibling is not node:
+                parent.remove(sibling)
+        parent.text = None
+        node.tail = None
+        node = parent
+        parent = node.getparent()
+
+
 def cut_appended(index: TextIndex, book: PhraseBook, headline: HtmlElement | None) -> str | None:
     """Cut the page at the first appended article; returns the signal that fired, or ``None``."""
     found = find_cut(index, book, headline)

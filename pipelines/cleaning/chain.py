@@ -29,7 +29,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from pipelines.cleaning import zwnj
-from pipelines.cleaning.appended import cut_appended, main_heading
+from pipelines.cleaning.appended import article_container, cut_appended, keep_only, main_heading
 from pipelines.cleaning.decode import decode_page
 from pipelines.cleaning.dom import TextIndex, remove, text_of
 from pipelines.cleaning.extract import run_trafilatura
@@ -137,6 +137,10 @@ def _clean_tree(
     reason = cut_appended(index, book, headline)
     if reason:
         removed[f"appended/{reason}"] += 1
+    container = article_container(index, headline)
+    if container is not None:
+        keep_only(container)
+        removed["outside_article"] += 1
     remove_hidden(index, removed)
     remove_skip_ranges(index, book, removed)
     remove_figures(index, removed)
