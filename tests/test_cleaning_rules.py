@@ -360,8 +360,8 @@ def test_short_related_teaser_article_does_not_cut_the_body() -> None:
 
 def test_sidebar_outside_the_article_container_is_dropped() -> None:
     sidebar = (
-        '<aside class="side"><div class="box"><p>نص جانبي طويل عن موضوع آخر تماما لا علاقة له بالخبر '
-        "ولا ينبغي أن يظهر في النص المستخرج من الصفحة.</p></div></aside>"
+        '<aside class="side"><div class="box"><p>نص جانبي طويل عن موضوع آخر تماما '
+        "لا علاقة له بالخبر ولا ينبغي أن يظهر في النص المستخرج من الصفحة.</p></div></aside>"
     )
     html = build().replace(b"</main>", f'</main><div class="col">{sidebar}</div>'.encode())
     article = clean(html)
