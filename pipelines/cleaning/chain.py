@@ -42,7 +42,6 @@ from pipelines.cleaning.noise import (
     remove_headline_links,
     remove_hidden,
     remove_labelled_boxes,
-    remove_prompt_lines,
     remove_read_also_lines,
     remove_related_containers,
     remove_skip_ranges,
@@ -145,7 +144,6 @@ def _clean_tree(
     remove_skip_ranges(index, book, removed)
     remove_figures(index, removed)
     remove_embeds(index, removed)
-    remove_prompt_lines(index, book, removed)
     remove_labelled_boxes(index, book, removed)
     remove_read_also_lines(index, book, removed)
     remove_headline_links(index, removed, title)

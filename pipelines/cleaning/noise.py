@@ -9,7 +9,7 @@ General rules, by what a block *says* (phrase categories in ``phrases/``) and ho
 - labelled boxes: "read also", related, most read, newsletter, share/follow, comments —
   the label and the link list or form that belongs to it;
 - in-body "read also" lines (label + headline link) and headline-only link lists;
-- ad labels, aggregator disclaimers.
+- ad labels. (Disclaimers and sign-up prompts are judged per paragraph in :mod:`.textnoise`.)
 
 The tag list and appended articles have their own modules (:mod:`.tags`, :mod:`.appended`).
 """
@@ -101,6 +101,9 @@ _LABEL_TAGS = frozenset(
         "aside",
     }
 )
+_INLINE_TAGS = frozenset({"a", "span", "strong", "b", "em", "i", "small"})
+#: Plain text around a label that makes it part of a sentence.
+INLINE_CONTEXT = 40
 _FORM_TAGS = frozenset({"input", "button", "textarea", "select", "form"})
 
 
@@ -268,6 +271,18 @@ def _drop_following_links(label: HtmlElement, index: TextIndex) -> int:
     return count
 
 
+def _inline(el: HtmlElement, index: TextIndex) -> bool:
+    """A label inside a sentence ("… newsletter. <a>Sign up here.</a>"): the text rules judge
+    the whole paragraph instead."""
+    parent = el.getparent()
+    return (
+        el.tag in _INLINE_TAGS
+        and parent is not None
+        and parent.tag in {"p", "li"}
+        and index.plain(parent) - index.plain(el) > INLINE_CONTEXT
+    )
+
+
 def remove_labelled_boxes(index: TextIndex, book: PhraseBook, removed: Counter[str]) -> None:
     """Drop boxes headed by a noise label, and lines that are only a noise label."""
     for el in _label_elements(index):
@@ -275,7 +290,7 @@ def remove_labelled_boxes(index: TextIndex, book: PhraseBook, removed: Counter[s
             continue
         text = index.text(el)
         category = book.label(text, BOX_CATEGORIES + LINE_CATEGORIES + ("comments", "most_read"))
-        if category is None:
+        if category is None or _inline(el, index):
             continue
         if category in BOX_CATEGORIES or category == "most_read":
             box = _box_of(el, index)
@@ -364,22 +379,6 @@ def remove_headline_links(
             ):
                 remove(el)
                 removed["headline_line"] += 1
-
-
-def remove_prompt_lines(index: TextIndex, book: PhraseBook, removed: Counter[str]) -> None:
-    """Drop short blocks with an aggregator disclaimer or a sign-up / get-the-app prompt."""
-    for el in index.short:
-        if (
-            el.tag not in {"p", "div", "span", "small", "section", "aside", "li"}
-            or el.getparent() is None
-        ):
-            continue
-        if not 20 <= index.size[el] <= 400 or any(c.tag in {"p", "div", "section"} for c in el):
-            continue
-        category = book.contains(index.text(el), ("aggregator_disclaimer", "signup_prompt"))
-        if category is not None:
-            remove(el)
-            removed[f"prompt/{category}"] += 1
 
 
 def remove_related_containers(index: TextIndex, removed: Counter[str]) -> None:
