@@ -133,7 +133,6 @@ def find_tags(root: HtmlElement, index: TextIndex, book: PhraseBook, after: int 
             (
                 size <= LINE_MAX
                 and el.tag in {"p", "div", "span", "li", "section", "dd"}
-                and linked < 0.2
                 and not any(c.tag in {"p", "div", "li"} for c in el)
                 and book.prefix(index.text(el), ("tags_label",))
             )
