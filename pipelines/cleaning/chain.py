@@ -18,7 +18,6 @@ Steps, in order (the crawl, ``scrapy extract`` and the benchmarks all run exactl
 
 from __future__ import annotations
 
-import importlib
 import logging
 import re
 from collections import Counter
@@ -34,6 +33,7 @@ from pipelines.cleaning.decode import decode_page
 from pipelines.cleaning.dom import TextIndex, remove, text_of
 from pipelines.cleaning.extract import run_trafilatura
 from pipelines.cleaning.language import detect_language
+from pipelines.cleaning.metadata import extract_metadata
 from pipelines.cleaning.model import CleanArticle, PageInput, SiteHints
 from pipelines.cleaning.noise import (
     remove_chrome,
@@ -84,14 +84,8 @@ def parse_html(text: str) -> HtmlElement | None:
 
 
 def _metadata(root: HtmlElement, page: PageInput) -> dict[str, Any]:
-    """The metadata extractor's fields as a dict (imported lazily: it is a sibling package)."""
-    try:
-        module = importlib.import_module("pipelines.cleaning.metadata")
-        extract = module.extract_metadata
-    except (ModuleNotFoundError, AttributeError):
-        logger.warning("pipelines.cleaning.metadata is not available; metadata left empty")
-        return {}
-    meta = extract(root, page.url, page.fetched_at, site_name_hint=page.hints.site_name)
+    """The metadata extractor's fields as a dict, read from the untouched tree."""
+    meta = extract_metadata(root, page.url, page.fetched_at, site_name_hint=page.hints.site_name)
     return {name: getattr(meta, name, None) for name in _METADATA_FIELDS}
 
 
