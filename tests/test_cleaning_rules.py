@@ -349,6 +349,25 @@ def test_subheadings_inside_the_body_are_kept() -> None:
     assert article.text.count("عنوان فرعي رقم") == 5
 
 
+def test_h1_subheadings_inside_the_body_do_not_cut_it() -> None:
+    body = "".join(f"<p>{t}</p><h1>عنوان فرعي {i} داخل النص</h1>" for i, t in enumerate(BODY))
+    html = f"""<html><head><meta charset="utf-8"><title>{TITLE}</title></head><body><div>
+<h1>{TITLE}</h1><div class="content">{body}</div></div></body></html>""".encode()
+    article = clean(html)
+    assert [line for line in article.text.split("\n") if "عنوان فرعي" not in line] == BODY
+
+
+def test_body_of_line_breaks_next_to_a_lead_paragraph_is_kept() -> None:
+    lead = f"<p>{BODY[0]}</p><p>{BODY[1]}</p>"
+    lines = "<br>".join(BODY[2:])
+    html = f"""<html><head><meta charset="utf-8"><title>{TITLE}</title></head><body>
+<div class="head"><h1>{TITLE}</h1>{lead}</div>
+<div class="text">{lines}</div></body></html>""".encode()
+    article = clean(html)
+    for text in BODY[2:]:
+        assert text in article.text
+
+
 def test_short_related_teaser_article_does_not_cut_the_body() -> None:
     teaser = (
         f'<article class="teaser"><h3><a href="/t">{SECOND_TITLE}</a></h3>'

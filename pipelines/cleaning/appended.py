@@ -202,13 +202,25 @@ class _FirstArticle:
     container: tuple[str, str] | None
 
 
+def _second_h1(
+    el: HtmlElement, headline: HtmlElement, index: TextIndex
+) -> tuple[HtmlElement, str] | None:
+    """A second ``<h1>`` that is not the headline nor a subheading inside the body."""
+    if index.text(el) == text_of(headline):
+        return None
+    parent = el.getparent()
+    if parent is not None and index.prose_between(index.order[parent], index.order[el]):
+        return None  # an <h1> used as a subheading, after paragraphs of the same block
+    return _container_start(el, headline, index), "second_h1"
+
+
 def _signal(
     el: HtmlElement, first: _FirstArticle, index: TextIndex, book: PhraseBook
 ) -> tuple[HtmlElement, str] | None:
     """``(start, signal)`` when a second article starts at ``el``, else ``None``."""
     headline = first.headline
-    if el.tag == "h1" and index.text(el) != text_of(headline):
-        return _container_start(el, headline, index), "second_h1"
+    if el.tag == "h1":
+        return _second_h1(el, headline, index)
     same_container = (el.tag, el.get("class")) == first.container
     if (_is_container(el) or same_container) and _is_article_like(el, index):
         return el, "second_container"
@@ -271,6 +283,10 @@ def find_cut(
 
 #: Share of the page's paragraph text the article container must hold.
 CONTAINER_PROSE_SHARE = 0.9
+#: A run of text this long outside any paragraph is body text, not page furniture.
+LONG_RUN = 150
+#: Long runs outside, as a share of the paragraph text inside, that keep the whole page.
+OUTSIDE_RUN_SHARE = 0.5
 
 
 def article_container(index: TextIndex, headline: HtmlElement | None) -> HtmlElement | None:
@@ -287,8 +303,27 @@ def article_container(index: TextIndex, headline: HtmlElement | None) -> HtmlEle
         if ancestor.tag in {"body", "html"}:
             return None
         if index.prose_within(ancestor) >= CONTAINER_PROSE_SHARE * total:
-            return ancestor
+            # Long runs of text outside, not in paragraphs (a body of <br> lines), keep it all.
+            outside = _long_runs_outside(ancestor)
+            limit = max(FIRST_BODY_MIN, OUTSIDE_RUN_SHARE * index.prose_within(ancestor))
+            return None if outside >= limit else ancestor
     return None
+
+
+def _long_runs_outside(container: HtmlElement) -> int:
+    """Characters in long lines broken by ``<br>`` (a body without paragraphs) outside
+    ``container``."""
+    runs: list[str | None] = []
+    node = container
+    for ancestor in container.iterancestors():
+        for sibling in ancestor:
+            if sibling is not node:
+                breaks = list(sibling.iter("br"))
+                runs.extend(br.tail for br in breaks)
+                runs.extend({id(b.getparent()): b.getparent().text for b in breaks}.values())
+        node = ancestor
+    lengths = (len(run.strip()) for run in runs if run)
+    return sum(length for length in lengths if length >= LONG_RUN)
 
 
 def keep_only(container: HtmlElement) -> None:
