@@ -70,6 +70,8 @@ class RunFigures:
     peak_kib: dict[str, int] = field(default_factory=dict)
     round_trips: int | None = None
     commands: dict[str, int] = field(default_factory=dict)
+    #: Commands by ``name:collection`` (article writes apart from index and alias writes).
+    commands_by_collection: dict[str, int] = field(default_factory=dict)
     load_before: float = 0.0
     load_after: float = 0.0
     stats: dict[str, Any] = field(default_factory=dict)
@@ -298,6 +300,7 @@ def run_crawl(
         peak_kib=peak,
         round_trips=int(probe["round_trips"]),
         commands=dict(probe["commands"]),
+        commands_by_collection=dict(probe.get("commands_by_collection", {})),
         load_before=load,
         load_after=_load(),
         stats={k: v for k, v in stats.items() if k.startswith(("newscrawl/", "extract/"))},

@@ -23,15 +23,23 @@ from scrapy.exceptions import NotConfigured
 
 
 class CommandCounter(monitoring.CommandListener):
-    """Counts MongoDB commands by name (thread-safe: pymongo may call from threads)."""
+    """Counts MongoDB commands by name, and by ``name:collection`` (thread-safe).
+
+    pymongo may call from threads. The per-collection counts tell the article writes apart
+    from the near-duplicate index and URL-alias writes.
+    """
 
     def __init__(self) -> None:
         self.commands: Counter[str] = Counter()
+        self.by_collection: Counter[str] = Counter()
         self._lock = threading.Lock()
 
     def started(self, event: monitoring.CommandStartedEvent) -> None:
+        target = event.command.get(event.command_name)
         with self._lock:
             self.commands[event.command_name] += 1
+            if isinstance(target, str):
+                self.by_collection[f"{event.command_name}:{target}"] += 1
 
     def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
         """Nothing to count: the command was counted when it started."""
@@ -64,5 +72,6 @@ class BenchProbe:
             "peak_rss_kib": usage.ru_maxrss,
             "round_trips": sum(self.counter.commands.values()),
             "commands": dict(self.counter.commands),
+            "commands_by_collection": dict(self.counter.by_collection),
         }
         self.path.write_text(json.dumps(data), encoding="utf-8")
