@@ -94,6 +94,6 @@ class Command(ScrapyCommand):
             "\nQuery them with pymongo:\n"
             f"  from pymongo import MongoClient\n"
             f"  articles = MongoClient({store.uri!r})[{store.db.name!r}]['articles']\n"
-            f"  for a in articles.find({{'language': 'ar'}}).sort('published', -1).limit(10):\n"
+            f"  for a in articles.find({{'language': 'ar'}}).sort('published_at', -1).limit(10):\n"
             f"      print(a['published'], a['title'], a['url'])"
         )
