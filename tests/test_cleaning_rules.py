@@ -173,6 +173,12 @@ NOISE = {
         "<p>تابعونا على قناة الموقع في تلغرام لمعرفة آخر الأخبار لحظة بلحظة</p>",
         ["تابعونا على"],
     ),
+    "follow_us_line": ("<p>تابعوا RT على تلغرام</p>", ["تابعوا RT"]),
+    "sponsored_links_box": (
+        '<div id="taboola-below-article"><span>روابط إعلانية</span><a href="/x">'
+        "عرض خاص لفترة محدودة على الهواتف الذكية</a></div>",
+        ["روابط إعلانية", "عرض خاص لفترة"],
+    ),
     "french_lire_aussi": (
         '<p><strong>Lire aussi :</strong> <a href="/f/1">Le gouvernement présente son '
         "budget</a></p>",

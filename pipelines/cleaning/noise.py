@@ -63,10 +63,11 @@ _SOCIAL_EMBEDS = re.compile(
     "twitter-tweet|twitter-timeline|instagram-media|tiktok-embed|fb-post|reddit-embed|"
     "telegram-post|bluesky-embed|threads-post"
 )
-_RELATED_NAMES = re.compile("related|most-?read|popular")
+_RELATED_NAMES = re.compile("related|most-?read|popular|taboola|outbrain|revcontent|mgid")
 _RELATED_TOKENS = frozenset({"related", "mostread", "relatedposts", "relatedarticles"})
 _RELATED_EXACT = re.compile(
-    "related-(?:articles|posts|news|stories|content|links)|inline-related|most-?read"
+    "related-(?:articles|posts|news|stories|content|links)|inline-related|most-?read|"
+    "taboola|outbrain|revcontent|mgid"
 )
 _CAPTION_NAMES = re.compile("caption|credit|copyright")
 _CAPTION_TOKENS = frozenset(

@@ -61,6 +61,8 @@ _BYLINE_OPENERS = frozenset({"كتب", "كتبت", "بقلم"})
 #: Openers in scripts with capitals: the rest of the line must be names.
 _NAME_OPENERS = frozenset({"by"})
 BYLINE_MAX_WORDS = 6
+FOLLOW_MAX_WORDS = 14
+_FOLLOW = re.compile(r"(?:تابعونا|تابعوا|تابعنا|follow\s+us|suivez-nous)(?:\s|$|:)", re.I)
 CREDIT_MAX_WORDS = 12
 _SENTENCE_END = re.compile(r"[.!?؟。]\s*$|[.!?؟。]\s")
 _YEAR_OR_TIME = re.compile(r"(?<!\d)(?:1[34]\d\d|19\d\d|20\d\d)(?!\d)|\d{1,2}:\d\d")
@@ -94,6 +96,11 @@ def is_byline(text: str) -> bool:
         # "By Jane Doe and John Roe", never "By the numbers".
         return all(w[:1].isupper() or w in {"and", "&"} for w in words[1:])
     return opener in _BYLINE_OPENERS
+
+
+def is_follow_prompt(text: str) -> bool:
+    """``True`` for a short "follow us" line ("تابعوا RT على تلغرام", "Follow us on X")."""
+    return len(text.split()) <= FOLLOW_MAX_WORDS and bool(_FOLLOW.match(text.strip()))
 
 
 def is_credit(text: str) -> bool:
@@ -143,7 +150,7 @@ def clean_blocks(
         if words <= DATE_LINE_MAX_TOKENS and is_date_line(text, book):
             removed["text/date_line"] += 1
             continue
-        if is_byline(text) or is_credit(text):
+        if is_byline(text) or is_credit(text) or is_follow_prompt(text):
             removed["text/byline_credit"] += 1
             continue
         kept.append(block)
