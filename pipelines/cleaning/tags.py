@@ -54,6 +54,12 @@ def _clean_tag(text: str) -> str | None:
     return text
 
 
+def _has_colon(text: str) -> bool:
+    """A label's colon near the start ("الوسوم: …", "Tags: …"): a cheap pre-check."""
+    head = text[:40]
+    return ":" in head or "：" in head
+
+
 def _is_tag_href(href: str | None) -> bool:
     """``True`` for a link to a tag or topic page (the path segments are ASCII words)."""
     if not href:
@@ -133,6 +139,7 @@ def find_tags(root: HtmlElement, index: TextIndex, book: PhraseBook, after: int 
             (
                 size <= LINE_MAX
                 and el.tag in {"p", "div", "span", "li", "section", "dd"}
+                and (linked >= 0.3 or _has_colon(index.text(el)))
                 and not any(c.tag in {"p", "div", "li"} for c in el)
                 and book.prefix(index.text(el), ("tags_label",))
             )
