@@ -99,6 +99,15 @@ def test_error_page_served_with_200() -> None:
     assert (article.is_article, article.reason) == (False, "error_page")
 
 
+def test_binary_garbage_is_not_an_article() -> None:
+    garbage = bytes(range(256)) * 40
+    article = clean_page(PageInput(garbage, "https://news.example/x", NOW))
+    assert article.is_article is False
+    assert article.reason in {"garbled_text", "empty_text", "too_short"}
+    thai = "รัฐบาลประกาศมาตรการใหม่เพื่อช่วยเหลือผู้ประกอบการขนาดเล็กในช่วงเศรษฐกิจชะลอตัว " * 6
+    assert judge(CleanArticle(url="u", text=thai)) == (True, None)
+
+
 def test_judge_on_its_own() -> None:
     assert judge(CleanArticle(url="u", text="")) == (False, "empty_text")
     assert judge(CleanArticle(url="u", text="قصير جدا.")) == (False, "too_short")

@@ -55,6 +55,7 @@ __all__ = ["clean_page", "detect_language", "judge", "parse_html"]
 
 logger = logging.getLogger(__name__)
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _INVISIBLE = ("head", "script", "style", "noscript", "template", "svg", "math", "canvas")
 _METADATA_FIELDS = (
@@ -74,6 +75,9 @@ _METADATA_FIELDS = (
 def parse_html(text: str) -> HtmlElement | None:
     """Parse decoded page text into an lxml tree, or ``None`` for an empty/unparsable page."""
     text = _XML_DECLARATION.sub("", text, count=1)
+    if _CONTROL.search(text):
+        # NUL and other C0 controls (binary or broken pages) are not allowed in lxml text.
+        text = _CONTROL.sub("", text)
     if not text.strip():
         return None
     try:

@@ -7,7 +7,8 @@ a video page has little text). :func:`judge` gives the verdict on a cleaned arti
 reason already set and adds the text-based ones (no text, too short, an error page).
 
 Reasons (used in stats keys ``newscrawl/quality/dropped/<reason>``): ``index_page``,
-``tag_page``, ``video_only``, ``gallery``, ``error_page``, ``empty_text``, ``too_short``.
+``tag_page``, ``video_only``, ``gallery``, ``error_page``, ``empty_text``, ``too_short``,
+``garbled_text``, and ``empty_page`` (nothing to parse).
 """
 
 from __future__ import annotations
@@ -30,6 +31,8 @@ MIN_BODY_PARAGRAPHS = 2
 BODY_PARAGRAPH_CHARS = 120
 #: Shortest article text, in characters (see :func:`text_weight` for CJK text).
 MIN_TEXT_CHARS = 250
+#: Mean characters per word above which a text is not language but garbage.
+MAX_MEAN_WORD = 20
 #: Text below which a video/gallery page is a video/gallery rather than an article.
 MEDIA_TEXT_CHARS = 400
 
@@ -217,9 +220,29 @@ def structural_reason(signals: PageSignals, text: str) -> str | None:
 _CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 
 
+#: Scripts written without spaces between words: CJK, Thai, Lao, Tibetan, Myanmar, Khmer.
+_UNSPACED = re.compile(
+    "[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+    "\u0e00-\u0eff\u0f00-\u0fff\u1000-\u109f\u1780-\u17ff]"
+)
+
+
 def text_weight(text: str) -> int:
     """Length of ``text`` in Latin-script characters: a CJK character counts three."""
     return len(text) + 2 * len(_CJK.findall(text))
+
+
+def is_garbled(text: str) -> bool:
+    """``True`` for text that is not language: binary decoded as text, a run without spaces.
+
+    Words in any spaced script average well under 20 characters; scripts written without
+    spaces (CJK) are measured by their characters instead.
+    """
+    words = text.split()
+    unspaced = len(_UNSPACED.findall(text))
+    if unspaced > len(text) / 3:
+        return False
+    return not words or (len(text) - unspaced) / len(words) > MAX_MEAN_WORD
 
 
 def is_error_title(title: str | None) -> bool:
@@ -238,4 +261,6 @@ def judge(article: CleanArticle) -> tuple[bool, str | None]:
         return False, "error_page"
     if text_weight(text) < MIN_TEXT_CHARS:
         return False, "too_short"
+    if is_garbled(text):
+        return False, "garbled_text"
     return True, None
