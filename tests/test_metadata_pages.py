@@ -1,6 +1,7 @@
 """Metadata of the arabic-news article pages against their gold values.
 
-The pages (copied from the evaluation corpus into ``tests/data/metadata``) cover a
+The pages (the evaluation corpus copy in ``tests/data/corpus/arabic-news``, shared with the
+cleaning golden tests; expected values in ``tests/data/metadata``) cover a
 misleading JSON-LD date and headline (d03), a relative date only (d05), Arabic-Indic
 digits with two month names (d06), windows-1256 (d07), no charset declaration and
 Maghrebi months (d09), Hijri next to Gregorian (d10), an English wire page (d11) and a
@@ -21,6 +22,7 @@ import pytest
 from pipelines.cleaning.metadata import Metadata, extract_metadata
 
 DATA = Path(__file__).resolve().parent / "data" / "metadata"
+PAGES = Path(__file__).resolve().parent / "data" / "corpus" / "arabic-news" / "pages"
 EXPECTED: dict[str, dict[str, Any]] = json.loads(
     (DATA / "expected.json").read_text(encoding="utf-8")
 )
@@ -30,7 +32,7 @@ _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNOR
 
 def load(name: str) -> lxml.html.HtmlElement:
     """Parse a fixture page, decoded with its declared charset (UTF-8 when none)."""
-    raw = (DATA / "pages" / name).read_bytes()
+    raw = (PAGES / name).read_bytes()
     match = _CHARSET.search(raw[:2048])
     encoding = match.group(1).decode() if match else "utf-8"
     return lxml.html.document_fromstring(raw.decode(encoding))
