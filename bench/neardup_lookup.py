@@ -24,13 +24,10 @@ import argparse
 import contextlib
 import multiprocessing
 import signal
-import socket
 import statistics
 import sys
-import tempfile
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +39,7 @@ from pymongo import MongoClient  # noqa: E402
 
 from pipelines.similarity.index import NearDupIndex  # noqa: E402
 from pipelines.similarity.sketch import Sketch, SketchParams, make_sketch  # noqa: E402
-from pipelines.storage.embedded import EmbeddedServer  # noqa: E402
+from pipelines.storage.embedded import temporary_store  # noqa: E402
 
 LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 PREFIXES = ["", "", "", "ال", "و", "وال", "ب", "ل"]
@@ -50,26 +47,9 @@ VOCABULARY_SIZE = 30_000
 SENTENCE = 12
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@contextlib.contextmanager
-def store(uri: str | None) -> Iterator[str]:
+def store(uri: str | None) -> contextlib.AbstractContextManager[str]:
     """``uri`` itself, or the URI of an embedded server started for the block."""
-    if uri:
-        yield uri
-        return
-    with tempfile.TemporaryDirectory(prefix="neardup-lookup-") as tmp:
-        server = EmbeddedServer(Path(tmp), port=_free_port())
-        server.start()
-        try:
-            yield server.uri
-        finally:
-            server.stop()
+    return temporary_store(uri, prefix="neardup-lookup-")
 
 
 def vocabulary(seed: int = 7) -> list[str]:

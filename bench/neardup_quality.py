@@ -18,12 +18,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import socket
 import sys
-import tempfile
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,31 +36,14 @@ from pipelines.similarity.sketch import (  # noqa: E402
     is_candidate,
     make_sketch,
 )
-from pipelines.storage.embedded import EmbeddedServer  # noqa: E402
+from pipelines.storage.embedded import temporary_store  # noqa: E402
 
 DEFAULT_PAIRS = ROOT / "tests" / "data" / "neardup" / "pairs.jsonl"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-@contextlib.contextmanager
-def store(uri: str | None) -> Iterator[str]:
+def store(uri: str | None) -> contextlib.AbstractContextManager[str]:
     """``uri`` itself, or the URI of an embedded server started for the block."""
-    if uri:
-        yield uri
-        return
-    with tempfile.TemporaryDirectory(prefix="neardup-") as tmp:
-        server = EmbeddedServer(Path(tmp), port=_free_port())
-        server.start()
-        try:
-            yield server.uri
-        finally:
-            server.stop()
+    return temporary_store(uri, prefix="neardup-")
 
 
 def print_scores(label: str, scores: Scores, seconds: float) -> None:

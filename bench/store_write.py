@@ -15,7 +15,6 @@ listener (the driver's own monitoring pings are not commands and are not counted
 from __future__ import annotations
 
 import argparse
-import socket
 import sys
 import tempfile
 import time
@@ -33,7 +32,7 @@ from pymongo.collection import Collection
 
 from pipelines.storage.compat import detect_quirks
 from pipelines.storage.documents import Upsert, to_document
-from pipelines.storage.embedded import EmbeddedServer
+from pipelines.storage.embedded import EmbeddedServer, free_port
 from pipelines.storage.writer import BatchWriter
 
 PARAGRAPH = (
@@ -122,13 +121,6 @@ def measure(
     finally:
         client.drop_database(database)
     return rows
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def main() -> None:

@@ -6,20 +6,11 @@ Used by the session fixture in conftest.py and by tests that need a server of th
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Callable
 from pathlib import Path
 
-from pipelines.storage.embedded import EmbeddedServer
+from pipelines.storage.embedded import EmbeddedServer, free_port
 from pipelines.storage.errors import EmbeddedServerError
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A TCP port nobody listens on right now (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def start_test_server(tmp_dir: Path) -> tuple[str, Callable[[], None]]:

@@ -21,6 +21,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -371,3 +372,29 @@ class EmbeddedServer:
                 return True
             time.sleep(_POLL_SECONDS)
         return not _pid_alive(pid)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A TCP port nobody listens on right now (the OS picks it), for throwaway servers."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def temporary_store(uri: str | None = None, *, prefix: str = "newscrawl-") -> Iterator[str]:
+    """``uri`` itself, or the URI of an embedded server on a free port for the block.
+
+    The server's files live in a temporary folder removed afterwards (benchmarks, tools).
+    """
+    if uri:
+        yield uri
+        return
+    with tempfile.TemporaryDirectory(prefix=prefix) as tmp:
+        server = EmbeddedServer(Path(tmp), port=free_port())
+        server.start()
+        try:
+            yield server.uri
+        finally:
+            server.stop()
