@@ -102,6 +102,8 @@ class TreeSampler:
             previous = self.seen.get(pid)
             if previous is not None:
                 figures.peak_rss_kib = max(figures.peak_rss_kib, previous.peak_rss_kib)
+                # The parent when first seen: an orphan is re-parented to init on exit.
+                figures.ppid = previous.ppid
             self.seen[pid] = figures
 
     def _run(self) -> None:
