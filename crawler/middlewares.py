@@ -38,7 +38,13 @@ from scrapy.statscollectors import StatsCollector
 from scrapy_playwright.page import PageMethod
 
 from crawler.handlers import ChromiumMissingError, RenderTimeoutError
-from crawler.rendering import RenderConfig, chromium_problem, detect_app_shell, wait_for_content
+from crawler.rendering import (
+    RenderConfig,
+    chromium_problem,
+    detect_app_shell,
+    has_paragraph_text,
+    wait_for_content,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -185,6 +191,9 @@ class RenderMiddleware:
 
     def _fallback(self, request: Request, response: Response) -> Request | Response:
         """The rendering retry of an app-shell page, or the page itself when it is not one."""
+        # UTF-8 Arabic takes two bytes a letter: four times the limit in bytes is well past it.
+        if has_paragraph_text(response.body, 4 * self.config.shell_max_text_chars):
+            return response
         verdict = detect_app_shell(response.body, max_text_chars=self.config.shell_max_text_chars)
         if not verdict.is_shell:
             return response

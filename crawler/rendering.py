@@ -386,6 +386,25 @@ def visible_text_chars(doc: Any) -> int:
     return total
 
 
+#: ``<p>`` elements with a run of at least 40 bytes of text before their first child tag.
+_PARAGRAPH_TEXT = re.compile(rb"<p(?:\s[^>]*)?>\s*([^<]{40,})", re.IGNORECASE)
+
+
+def has_paragraph_text(page: bytes, min_bytes: int) -> bool:
+    """A cheap check that ``page`` holds more than ``min_bytes`` of paragraph text.
+
+    A regex over the raw bytes, no parsing: pages that pass cannot be app shells, so the
+    full :func:`detect_app_shell` (an lxml parse, ~10 ms per page on the crawl's only
+    thread) runs only on the few pages that fail it.
+    """
+    total = 0
+    for match in _PARAGRAPH_TEXT.finditer(page):
+        total += len(match.group(1).strip())
+        if total > min_bytes:
+            return True
+    return False
+
+
 def detect_app_shell(page: bytes | str, *, max_text_chars: int = 250) -> ShellVerdict:
     """Whether ``page`` (HTML) is a shell that the browser fills with script.
 

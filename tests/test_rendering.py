@@ -673,3 +673,23 @@ def test_switches(tmp_path: Path) -> None:
     assert mw.process_response(request, shell) is shell
     with pytest.raises(NotConfigured, match="NEWSCRAWL_RENDER_PAGE_TIMEOUT"):
         _middleware(tmp_path, NEWSCRAWL_RENDER_PAGE_TIMEOUT=-1)
+
+
+def test_paragraph_text_precheck_passes_articles_not_shells() -> None:
+    from crawler.rendering import has_paragraph_text
+
+    article = (
+        "<html><body>"
+        + "".join(
+            f"<p class='x'>فقرة رقم {i} من نص الخبر الطويل الذي يكفي للقراءة.</p>"
+            for i in range(12)
+        )
+        + "</body></html>"
+    ).encode()
+    shell = (
+        b"<html><body><div id='app'></div><noscript><p>Please enable JavaScript to view "
+        b"this site.</p></noscript><script>window.__STATE__={}</script></body></html>"
+    )
+    assert has_paragraph_text(article, 1000)
+    assert not has_paragraph_text(shell, 1000)
+    assert not has_paragraph_text(article, 10_000)
