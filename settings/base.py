@@ -91,6 +91,23 @@ EXTENSIONS = {
     "crawler.extensions.CrawlSummary": 500,
 }
 
+# --- Cleaning in worker processes ------------------------------------------------------
+#: Worker processes for the cleaning chain: None = one per usable core, 0 = clean inline.
+NEWSCRAWL_EXTRACT_WORKERS: int | None = None
+#: Pages waiting for a worker before downloads pause (None: 2 x workers).
+NEWSCRAWL_EXTRACT_QUEUE_SIZE: int | None = None
+#: Pages handed to one worker at a time.
+NEWSCRAWL_EXTRACT_PREFETCH = 2
+#: Seconds one page may take before its worker is replaced and the page dropped (counted).
+NEWSCRAWL_EXTRACT_TIMEOUT = 120.0
+#: Workers are replaced after this many pages, so their memory stays flat.
+NEWSCRAWL_EXTRACT_MAX_TASKS_PER_WORKER = 1000
+NEWSCRAWL_EXTRACT_START_METHOD = "forkserver"
+#: Pause downloads while every worker is busy and the queue is full.
+NEWSCRAWL_EXTRACT_BACKPRESSURE = True
+#: Items processed at once per response (Scrapy's default of 100 starts that many tasks).
+CONCURRENT_ITEMS = 16
+
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,
     "pipelines.language.LanguagePipeline": 200,
