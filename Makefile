@@ -1,5 +1,5 @@
 # newscrawl: the README's commands. `make demo` and `make test` each set everything up first.
-.PHONY: setup demo test lint serve-demo stop-store clean
+.PHONY: setup demo test lint bench serve-demo stop-store clean
 
 VENV := .venv
 BIN := $(VENV)/bin
@@ -16,6 +16,10 @@ test: setup
 	@$(BIN)/ruff check .
 	@$(BIN)/mypy
 	@$(BIN)/python -m pytest
+
+## End-to-end crawl benchmark on a generated 2,000-page local site, with its baselines.
+bench: setup
+	@$(BIN)/python -m bench.crawl
 
 lint: setup
 	@$(BIN)/ruff check .
