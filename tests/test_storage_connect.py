@@ -14,9 +14,9 @@ from pymongo.errors import OperationFailure, ServerSelectionTimeoutError
 
 from pipelines.storage.compat import NX_27017, ServerQuirks
 from pipelines.storage.connect import describe_error, open_store, preflight, unavailable
+from pipelines.storage.embedded import free_port
 from pipelines.storage.errors import StoreUnavailableError
 from pipelines.storage.uri import mask_uri
-from tests.mongo_server import free_port
 
 EXTERNAL = bool(os.environ.get("NEWSCRAWL_MONGO_URI"))
 
@@ -92,6 +92,22 @@ def test_invalid_uri_is_one_clear_line(tmp_path: Path) -> None:
     message = str(caught.value)
     assert message.startswith("MongoDB unreachable at mongodb://u:****@db/: ")
     assert "pa:ss99" not in message
+    assert "\n" not in message
+
+
+def test_tls_options_reach_pymongo_and_a_bad_ca_file_is_one_clear_line(tmp_path: Path) -> None:
+    # The URI's TLS options go to pymongo as they are: it reads the CA file named there.
+    missing = tmp_path / "no-such-ca.pem"
+    uri = (
+        f"mongodb://crawler:TopSecret99@127.0.0.1:{free_port()}/"
+        f"?tls=true&tlsCAFile={missing}&tlsCertificateKeyFilePassword=KeyPw42"
+    )
+    with pytest.raises(StoreUnavailableError) as caught:
+        open_store(uri, "news", data_dir=tmp_path, embedded_port=1, timeout_ms=300)
+    message = str(caught.value)
+    assert "tlscafile file is not readable" in message
+    assert "TopSecret99" not in message and "KeyPw42" not in message
+    assert "tlsCertificateKeyFilePassword=****" in message
     assert "\n" not in message
 
 

@@ -170,7 +170,7 @@ def open_store(
             tz_aware=True,
             appname="newscrawl",
         )
-    except PyMongoError as exc:  # invalid URI, SRV lookup failure
+    except (PyMongoError, OSError) as exc:  # invalid URI, SRV lookup, unreadable tlsCAFile
         raise unavailable(uri, exc, timeout_ms) from None
     try:
         client.admin.command("ping")
