@@ -236,7 +236,10 @@ class NewsSpider(Spider):
             errback=self.on_error,
             cb_kwargs={"seed_id": seed.id, "depth": depth},
             meta={"newscrawl_kind": kind, "newscrawl_seed": seed.id},
-            dont_filter=False,
+            # Feeds, sitemaps and the seed's own section pages are read on every run, also
+            # when a JOBDIR remembers them from an interrupted one; followed listing pages
+            # (depth > 0) are filtered so section links cannot loop.
+            dont_filter=kind != "section" or depth == 0,
         )
 
     # --- start ------------------------------------------------------------------------
@@ -273,6 +276,9 @@ class NewsSpider(Spider):
             errback=self.on_error,
             cb_kwargs={"seed_id": seed.id},
             meta={"newscrawl_kind": "robots", "newscrawl_seed": seed.id},
+            # Each seed reads it, also when another seed shares the host (BBC Arabic and
+            # BBC News on www.bbc.com): its sitemaps are filtered by each seed's pattern.
+            dont_filter=True,
         )
         for section in seed.sections:
             yield self._listing_request(section, seed, "section")
