@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import os as _os
 
+from crawler.rendering import CHROMIUM_ARGS as _CHROMIUM_ARGS
+
 __all__ = [
     "DOWNLOAD_HANDLERS",
     "NEWSCRAWL_RENDER_CHROMIUM",
@@ -52,15 +54,7 @@ PLAYWRIGHT_BROWSER_TYPE = "chromium"
 PLAYWRIGHT_LAUNCH_OPTIONS = {
     "executable_path": "/usr/bin/chromium",
     "headless": True,
-    "args": [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-    ],
+    "args": list(_CHROMIUM_ARGS),
 }
 #: One browser context shared by every rendered page (cookies are off in the crawl anyway);
 #: a bound, so a stray context name cannot start more browsers' worth of memory.
