@@ -23,7 +23,7 @@ bench: setup
 
 lint: setup
 	@$(BIN)/ruff check .
-	@$(BIN)/ruff format --check .
+	@$(BIN)/ruff format --check crawler pipelines settings demo bench tests
 	@$(BIN)/mypy
 
 ## Serve the demo site on http://127.0.0.1:8760/ in the foreground (for crawling it by hand).
