@@ -6,15 +6,11 @@ many sites at once. Everything else (spider, pipelines, store) is the production
 Selected with ``SCRAPY_SETTINGS_MODULE=bench.settings``.
 """
 
-from settings.base import *  # noqa: F403
+# Order matters: the shared network settings override the project's politeness settings.
+from settings.base import *  # noqa: F403, I001
+from bench.network_settings import *  # noqa: F403
 
 LOG_LEVEL = "INFO"
-AUTOTHROTTLE_ENABLED = False
-DOWNLOAD_DELAY = 0
-CONCURRENT_REQUESTS = 32
-CONCURRENT_REQUESTS_PER_DOMAIN = 32
-RETRY_ENABLED = False
-DOWNLOAD_TIMEOUT = 30
 
 #: The benchmark's probe (CPU, peak memory, MongoDB round trips); off unless
 #: BENCH_PROBE_FILE is set.
