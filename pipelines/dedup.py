@@ -7,9 +7,10 @@ Three checks, in order:
 2. **Already stored** (a re-fetch): the article keeps its stored ``cluster_id`` and
    ``duplicate_of``; its sketch is refreshed when the text changed (the store then keeps
    the previous version, see :mod:`pipelines.storage.lifecycle`).
-3. **Copies of another story**: the same text fingerprint (:func:`text_fingerprint`), else a
-   near-duplicate in :class:`~pipelines.similarity.index.NearDupIndex`, which lives in the
-   same database, so copies are found across runs and crawler processes.
+3. **Copies of another story**: the same text fingerprint, else a near-duplicate, in
+   :class:`~pipelines.similarity.index.NearDupIndex`, which lives in the same database, so
+   copies are found across runs and crawler processes (see
+   :mod:`pipelines.similarity.deduplicator`).
 
 ``NEWSCRAWL_DUPLICATES = "link"`` (default) stores a copy with ``duplicate_of`` = the first
 article's ``_id`` and that article's ``cluster_id``; every first article has
@@ -18,41 +19,55 @@ never needs a second write (it may still sit in the store's write buffer when it
 arrives). ``"drop"`` drops the copy and records its URL in ``url_aliases`` so the next crawl
 does not download it again.
 
-Why the lookups run in a worker thread, one item at a time: each item costs a handful of
-``_id`` queries and writes (a few milliseconds on the embedded server, more on a remote
-MongoDB), and Scrapy runs everything else on one reactor thread. One item at a time (a
-``DeferredLock``) also means two copies arriving together are compared with each other
-rather than both taken for originals. Sketching (~1.3 ms per article) runs in the same
-thread call.
+Why batches: the checks of one article cost about a dozen round trips to the store. Items
+are handed to a :class:`~pipelines.batching.MicroBatcher`, which sends the items that
+arrived while the previous batch was in the store as one batch (at most
+``NEWSCRAWL_DEDUP_BATCH_SIZE``, default 64) to a worker thread: a fixed number of round
+trips per batch, and the reactor never blocks on pymongo. Batches run one at a time, and
+each article is also compared with the earlier ones of its batch, so two copies arriving
+together are never both taken for originals. Fingerprints and sketches are computed in the
+thread too.
+
+When the store fails (a pymongo error), the batch's items pass unchecked (counted as
+``errors``) and, for ``NEWSCRAWL_DEDUP_RETRY_SECONDS`` (30), further items pass without
+asking (``unchecked``), so an unreachable store does not cost a server-selection timeout per
+item; the store pipeline spools them.
 
 Stats (``newscrawl/dedup/``): ``unique``, ``refetched``, ``duplicate/exact``,
 ``duplicate/near``, ``linked``, ``dropped/duplicate_url``, ``dropped/exact_duplicate``,
-``dropped/near_duplicate``, ``errors`` (the store failed: the item passes unchecked).
+``dropped/near_duplicate``, ``errors`` (the store failed: the item passes unchecked),
+``unchecked`` (passed without a check while the store is down). ``dedup/batches`` and
+``dedup/largest_batch`` (timing-dependent) sit outside the ``newscrawl/`` counts.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import OrderedDict
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from itemadapter import ItemAdapter
-from pymongo.collection import Collection
+from pymongo import UpdateOne
 from pymongo.errors import PyMongoError
 from scrapy.exceptions import DropItem
 from scrapy.settings import BaseSettings
-from scrapy.utils.asyncio import run_in_thread
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.defer import DeferredLock
 
 from crawler.urls import canonicalize
 from pipelines.base import Component
-from pipelines.similarity.fingerprint import EMPTY_FINGERPRINT, text_fingerprint
+from pipelines.batching import MicroBatcher
+from pipelines.similarity.deduplicator import (
+    DUPLICATE,
+    REFETCHED,
+    UNIQUE,
+    Article,
+    Decision,
+    Deduplicator,
+    fingerprint_of,
+)
 from pipelines.similarity.index import NearDupIndex
-from pipelines.similarity.sketch import Sketch
 from pipelines.storage.config import StoreConfig, setting_enabled
 from pipelines.storage.connect import Store, open_store_from_config
 from pipelines.storage.documents import article_id
@@ -64,119 +79,26 @@ LINK = "link"
 DROP = "drop"
 POLICIES = (LINK, DROP)
 
-UNIQUE = "unique"
-REFETCHED = "refetched"
-DUPLICATE = "duplicate"
-
-Document = dict[str, Any]
+__all__ = [
+    "DROP",
+    "DUPLICATE",
+    "LINK",
+    "POLICIES",
+    "REFETCHED",
+    "UNIQUE",
+    "Decision",
+    "DedupPipeline",
+    "Deduplicator",
+]
 
 
 @dataclass(frozen=True)
-class Decision:
-    """What the dedup check found for one article.
+class _Job:
+    """One item for the worker thread: check it, or only record the aliases of a copy."""
 
-    ``outcome``: :data:`UNIQUE`, :data:`REFETCHED` or :data:`DUPLICATE`. For a duplicate,
-    ``duplicate_of`` is the first article of the story, ``cluster_id`` its cluster,
-    ``similarity`` the match score and ``match`` ``"exact"`` or ``"near"``. A unique
-    article is its own cluster; a re-fetch leaves both fields ``None`` (kept as stored).
-    """
-
-    outcome: str
-    fingerprint: str | None
-    cluster_id: str | None = None
-    duplicate_of: str | None = None
-    similarity: float | None = None
-    match: str | None = None
-    #: For a re-fetch: whether the text's fingerprint differs from the stored one.
-    changed: bool = False
-    sketch: Sketch | None = field(default=None, repr=False, compare=False)
-
-
-class Deduplicator:
-    """Find copies of an article in the store (Scrapy-free; blocking pymongo calls).
-
-    ``articles``: the article collection; ``index``: the near-duplicate index in the same
-    database; ``recent_size``: decisions of this process remembered in memory, so a copy
-    of an article that still waits in the store's write buffer finds its cluster.
-    """
-
-    def __init__(
-        self, articles: Collection[Document], index: NearDupIndex, *, recent_size: int = 10_000
-    ) -> None:
-        self.articles = articles
-        self.index = index
-        self.recent_size = recent_size
-        self._clusters: OrderedDict[str, tuple[str, str | None]] = OrderedDict()
-        self._fingerprints: OrderedDict[str, str] = OrderedDict()
-
-    def check(self, doc_id: str, text: str) -> Decision:
-        """Classify the article ``doc_id`` with ``text``; writes nothing."""
-        fingerprint = text_fingerprint(text)
-        fingerprint_or_none = None if fingerprint == EMPTY_FINGERPRINT else fingerprint
-        stored = self.articles.find_one({"_id": doc_id}, {"fingerprint": 1})
-        if stored is not None:
-            changed = stored.get("fingerprint") != fingerprint_or_none
-            return Decision(REFETCHED, fingerprint_or_none, changed=changed)
-        sketch = self.index.sketch(text)
-        original, similarity, match = self._exact(doc_id, fingerprint_or_none), 1.0, "exact"
-        if original is None and sketch is not None:
-            matches = self.index.find_sketch(sketch, exclude=(doc_id,))
-            if matches:
-                original, similarity, match = matches[0].article_id, matches[0].similarity, "near"
-        if original is None:
-            return Decision(UNIQUE, fingerprint_or_none, cluster_id=doc_id, sketch=sketch)
-        cluster_id, first = self._cluster_of(original)
-        return Decision(
-            DUPLICATE,
-            fingerprint_or_none,
-            cluster_id=cluster_id,
-            duplicate_of=first,
-            similarity=similarity,
-            match=match,
-            sketch=sketch,
-        )
-
-    def commit(self, doc_id: str, text: str, decision: Decision) -> None:
-        """Record a stored article: its sketch in the index, its cluster in memory."""
-        if decision.outcome == REFETCHED:
-            if decision.changed and decision.fingerprint is not None:
-                self.index.add(doc_id, text)  # replaces the sketch of an edited text
-            return
-        if decision.sketch is not None:
-            self.index.add_sketch(doc_id, decision.sketch)
-        if decision.cluster_id is not None:
-            self._remember(self._clusters, doc_id, (decision.cluster_id, decision.duplicate_of))
-        if decision.fingerprint is not None and decision.outcome == UNIQUE:
-            self._remember(self._fingerprints, decision.fingerprint, doc_id)
-
-    def _exact(self, doc_id: str, fingerprint: str | None) -> str | None:
-        if fingerprint is None:
-            return None
-        known = self._fingerprints.get(fingerprint)
-        if known is not None and known != doc_id:
-            return known
-        doc = self.articles.find_one(
-            {"fingerprint": fingerprint, "_id": {"$ne": doc_id}}, {"_id": 1}
-        )
-        return None if doc is None else str(doc["_id"])
-
-    def _cluster_of(self, original: str) -> tuple[str, str]:
-        """``(cluster_id, first article id)`` of the story ``original`` belongs to."""
-        remembered = self._clusters.get(original)
-        if remembered is not None:
-            cluster_id, first = remembered
-            return cluster_id, first or original
-        doc = self.articles.find_one({"_id": original}, {"cluster_id": 1, "duplicate_of": 1})
-        if doc is None:  # still in another process's write buffer: take it as the first
-            return original, original
-        first = doc.get("duplicate_of") or original
-        return str(doc.get("cluster_id") or first), str(first)
-
-    def _remember(self, cache: OrderedDict[str, Any], key: str, value: Any) -> None:
-        cache[key] = value
-        cache.move_to_end(key)
-        while len(cache) > self.recent_size:
-            cache.popitem(last=False)
+    canonical: str
+    fields: Mapping[str, Any]
+    article: Article | None  # None: a second copy of a canonical URL (aliases only)
 
 
 class DedupPipeline(Component):
@@ -198,11 +120,18 @@ class DedupPipeline(Component):
         self.policy = policy
         self.use_store = setting_enabled(settings, "NEWSCRAWL_MONGO_ENABLED", True)
         self.store_config = StoreConfig.from_settings(settings) if self.use_store else None
+        self.retry_seconds = settings.getfloat("NEWSCRAWL_DEDUP_RETRY_SECONDS", 30.0)
         self.store: Store | None = None
         self.dedup: Deduplicator | None = None
-        self._lock = DeferredLock()
+        self.batcher: MicroBatcher[_Job, Decision | PyMongoError | None] = MicroBatcher(
+            self._run_batch, max(1, settings.getint("NEWSCRAWL_DEDUP_BATCH_SIZE", 64))
+        )
+        #: ``time.monotonic()`` before which the store is not asked (it just failed).
+        self._retry_at = 0.0
 
     async def close_spider(self, spider: Any = None) -> None:
+        self.stats.set_value("dedup/batches", self.batcher.batches)
+        self.stats.set_value("dedup/largest_batch", self.batcher.largest)
         if self.store is not None:
             self.store.close()
             self.store = None
@@ -213,20 +142,20 @@ class DedupPipeline(Component):
         adapter["canonical_url"] = canonical
         if canonical in self.seen:
             self.count("dropped/duplicate_url")
-            if self.store_config is not None:
-                await self._locked(self._alias, adapter.asdict(), canonical, "duplicate")
+            if self.store_config is not None and not self._store_down():
+                await self.batcher.submit(_Job(canonical, adapter.asdict(), None))
             raise DropItem(f"duplicate of {canonical}: {adapter['url']}", log_level="INFO")
         self.seen.add(canonical)
         text = str(adapter.get("text") or "")
-        if self.store_config is None:
-            fingerprint = text_fingerprint(text)
-            adapter["fingerprint"] = None if fingerprint == EMPTY_FINGERPRINT else fingerprint
-            self.count("unique")
+        if self.store_config is None or self._store_down():
+            adapter["fingerprint"] = fingerprint_of(text)
+            self.count("unique" if self.store_config is None else "unchecked")
             return item
-        try:
-            decision = await self._locked(self._check, canonical, text, adapter.asdict())
-        except PyMongoError as exc:
-            logger.warning("Duplicate check failed for %s: %s", adapter["url"], exc)
+        article = Article(article_id(canonical), text)
+        decision = await self.batcher.submit(_Job(canonical, adapter.asdict(), article))
+        if not isinstance(decision, Decision):
+            logger.warning("Duplicate check failed for %s: %s", adapter["url"], decision)
+            adapter["fingerprint"] = fingerprint_of(text)
             self.count("errors")
             return item
         adapter["fingerprint"] = decision.fingerprint
@@ -248,14 +177,10 @@ class DedupPipeline(Component):
         adapter["similarity"] = decision.similarity
         return item
 
-    # --- worker thread -------------------------------------------------------------------
-    async def _locked(self, function: Any, *args: Any) -> Any:
-        await maybe_deferred_to_future(self._lock.acquire())
-        try:
-            return await run_in_thread(function, *args)
-        finally:
-            self._lock.release()
+    def _store_down(self) -> bool:
+        return time.monotonic() < self._retry_at
 
+    # --- worker thread -------------------------------------------------------------------
     def _open(self) -> Deduplicator:
         """Open the store on first use (after the store pipeline started the server)."""
         if self.dedup is None:
@@ -266,33 +191,44 @@ class DedupPipeline(Component):
             self.dedup = Deduplicator(self.store.articles, index)
         return self.dedup
 
-    def _check(self, canonical: str, text: str, fields: Mapping[str, Any]) -> Decision:
-        dedup = self._open()
-        doc_id = article_id(canonical)
-        decision = dedup.check(doc_id, text)
-        if decision.outcome == DUPLICATE and self.policy == DROP:
-            assert decision.duplicate_of is not None
-            self._write_aliases(_links(fields, canonical), decision.duplicate_of, "duplicate")
-        else:
-            dedup.commit(doc_id, text, decision)
-            self._write_aliases(_links(fields), doc_id, "redirect", target_url=canonical)
-        return decision
-
-    def _alias(self, fields: Mapping[str, Any], canonical: str, reason: str) -> None:
-        """Record the links of a copy dropped for its canonical URL."""
+    def _run_batch(self, jobs: list[_Job]) -> list[Decision | PyMongoError | None]:
+        """Check a batch and record its sketches and aliases; a store error fails them all."""
         try:
-            self._open()
-            self._write_aliases(_links(fields), article_id(canonical), reason, target_url=canonical)
+            return self._check_batch(jobs)
         except PyMongoError as exc:
-            logger.warning("Could not record the aliases of %s: %s", canonical, exc)
-            self.count("errors")
+            self._retry_at = time.monotonic() + self.retry_seconds
+            return [exc] * len(jobs)
 
-    def _write_aliases(
-        self, links: Iterable[str], target_id: str, reason: str, *, target_url: str = ""
-    ) -> None:
+    def _check_batch(self, jobs: list[_Job]) -> list[Decision | PyMongoError | None]:
+        dedup = self._open()
+        checked = [job for job in jobs if job.article is not None]
+        decisions = iter(
+            dedup.decide([job.article for job in checked if job.article], link=self.policy == LINK)
+        )
+        now = datetime.now(UTC)
+        aliases: list[UpdateOne] = []
+        results: list[Decision | PyMongoError | None] = []
+        for job in jobs:
+            if job.article is None:  # a second copy of a canonical URL
+                target = article_id(job.canonical)
+                aliases += alias_documents(
+                    _links(job.fields), target, job.canonical, "duplicate", now
+                )
+                results.append(None)
+                continue
+            decision = next(decisions)
+            if decision.outcome == DUPLICATE and self.policy == DROP:
+                assert decision.duplicate_of is not None
+                links = _links(job.fields, job.canonical)
+                aliases += alias_documents(links, decision.duplicate_of, "", "duplicate", now)
+            else:
+                doc_id = job.article.doc_id
+                links = _links(job.fields)
+                aliases += alias_documents(links, doc_id, job.canonical, "redirect", now)
+            results.append(decision)
         assert self.store is not None
-        updates = alias_documents(links, target_id, target_url, reason, datetime.now(UTC))
-        write_aliases(self.store.url_aliases, updates)
+        write_aliases(self.store.url_aliases, aliases)
+        return results
 
 
 def _links(fields: Mapping[str, Any], *more: str) -> list[str]:

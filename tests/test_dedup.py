@@ -9,7 +9,16 @@ import pytest
 from pymongo.database import Database
 from scrapy.utils.test import get_crawler
 
-from pipelines.dedup import DUPLICATE, REFETCHED, UNIQUE, Deduplicator, DedupPipeline
+from pipelines.dedup import (
+    DUPLICATE,
+    REFETCHED,
+    UNIQUE,
+    Decision,
+    Deduplicator,
+    DedupPipeline,
+    _Job,
+)
+from pipelines.similarity.deduplicator import Article
 from pipelines.similarity.evaluate import load_pairs
 from pipelines.similarity.fingerprint import text_fingerprint
 from pipelines.similarity.index import NearDupIndex
@@ -70,7 +79,10 @@ def test_copy_of_a_copy_points_at_the_first_article(db: DB) -> None:
 
 
 def test_same_fingerprint_is_an_exact_duplicate_across_processes(db: DB) -> None:
-    # Stored by another process: in the store, not in this process's memory nor the index.
+    # Recorded and stored by another process: in the store and the index, not in this
+    # process's memory.
+    other = _dedup(db)
+    other.commit(article_id(A), STORY, other.check(article_id(A), STORY))
     _store(db, A, STORY, fingerprint=text_fingerprint(STORY), cluster_id=article_id(A))
     respelled = STORY.replace("إلى", "الى").replace("،", ",")
     decision = _dedup(db).check(article_id(B), respelled)
@@ -122,6 +134,13 @@ def _pipeline(mongo_uri: str, db_name: str, policy: str) -> DedupPipeline:
     return DedupPipeline.from_crawler(crawler)
 
 
+def _check(pipeline: DedupPipeline, url: str, text: str, fields: dict[str, Any]) -> Decision:
+    """The pipeline's worker-thread step for one item (a batch of one)."""
+    [result] = pipeline._run_batch([_Job(url, fields, Article(article_id(url), text))])
+    assert isinstance(result, Decision), result
+    return result
+
+
 def _fields(url: str, request_url: str | None = None) -> dict[str, Any]:
     return {"url": url, "request_url": request_url or url}
 
@@ -131,8 +150,8 @@ def test_link_policy_indexes_copies_and_records_redirect_aliases(
 ) -> None:
     pipeline = _pipeline(mongo_uri, db_name, "link")
     try:
-        first = pipeline._check(A, STORY, _fields(A, "http://www.site-a.example/x?id=1"))
-        copy = pipeline._check(B, COPY, _fields(B))
+        first = _check(pipeline, A, STORY, _fields(A, "http://www.site-a.example/x?id=1"))
+        copy = _check(pipeline, B, COPY, _fields(B))
     finally:
         if pipeline.store is not None:
             pipeline.store.close()
@@ -156,9 +175,9 @@ def test_drop_policy_keeps_copies_out_and_remembers_their_urls(
 ) -> None:
     pipeline = _pipeline(mongo_uri, db_name, "drop")
     try:
-        pipeline._check(A, STORY, _fields(A))
+        _check(pipeline, A, STORY, _fields(A))
         _store(db, A, STORY, cluster_id=article_id(A))  # what the store pipeline does
-        copy = pipeline._check(B, COPY, _fields(B, B + "?utm_source=rss"))
+        copy = _check(pipeline, B, COPY, _fields(B, B + "?utm_source=rss"))
     finally:
         if pipeline.store is not None:
             pipeline.store.close()

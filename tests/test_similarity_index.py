@@ -148,14 +148,26 @@ def test_add_many(db: DB) -> None:
 
 
 def test_sketches_of_another_version_or_parameters_are_ignored(db: DB) -> None:
-    index = _index(db)
-    index.add("old", STORY)
+    _index(db).add("old", STORY)
     db["neardup_sketches"].update_one({"_id": "old"}, {"$set": {"v": SKETCH_VERSION - 1}})
-    assert index.find(COPY) == []
+    assert _index(db).find(COPY) == []  # a fresh process: nothing cached
     db["neardup_sketches"].update_one(
         {"_id": "old"}, {"$set": {"v": SKETCH_VERSION, "p": "mh64s1b16r4k3t50"}}
     )
-    assert index.find(COPY) == []
+    assert _index(db).find(COPY) == []
+
+
+def test_sketches_recorded_or_read_once_are_not_read_again(db: DB) -> None:
+    writer = _index(db)
+    writer.add("oman", STORY)
+    reader = _index(db, cache_size=1)
+    assert [m.article_id for m in reader.find(COPY)] == ["oman"]
+    db["neardup_sketches"].update_one({"_id": "oman"}, {"$set": {"v": SKETCH_VERSION - 1}})
+    # both answer from memory (the writer recorded it, the reader read it)
+    assert [m.article_id for m in writer.find(COPY)] == ["oman"]
+    assert [m.article_id for m in reader.find(COPY)] == ["oman"]
+    reader.add("uae", OTHER)  # cache_size 1: "oman" leaves the reader's cache
+    assert reader.find(COPY) == []
 
 
 def test_ensure_indexes_creates_both_collections_once(db: DB) -> None:

@@ -44,7 +44,12 @@ def text_fingerprint(text: str) -> str:
     Texts without any word all share :data:`EMPTY_FINGERPRINT`; callers should not treat
     that value as evidence of duplication.
     """
-    normalized = normalize_for_fingerprint(text)
+    return fingerprint_of_normalized(normalize_for_fingerprint(text))
+
+
+def fingerprint_of_normalized(normalized: str) -> str:
+    """:func:`text_fingerprint` for a text already passed through
+    :func:`normalize_for_fingerprint` (the sketch is made from the same string)."""
     return hashlib.blake2b(normalized.encode("utf-8"), digest_size=_DIGEST_SIZE).hexdigest()
 
 

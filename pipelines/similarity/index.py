@@ -5,15 +5,20 @@ Two collections (names configurable):
 ``neardup_sketches``
     one document per article: ``{_id: article_id, v: sketch version, p: parameters,
     n: word count, h: shingle hashes (packed uint32), w: word hashes (packed uint32, short
-    texts only), nums: [numbers], b: [band keys]}``.
+    texts only), nums: [numbers], b: [band keys], f: exact text fingerprint (optional)}``.
 ``neardup_bands``
-    one document per LSH band key: ``{_id: band key (int64), ids: [article_id, …]}``.
+    one document per LSH band key: ``{_id: band key (int64), ids: [article_id, …]}``. The
+    exact fingerprint of an article, when given, is one more key
+    (:func:`fingerprint_key`), so exact copies are found by the same query.
 
 A lookup is two queries on ``_id`` (band keys, then candidate sketches), each served by the
 primary index on any MongoDB server and on nx-27017, whose secondary indexes do not serve
 ``$in`` or array lookups; its cost depends on the number of candidates, not the collection
-size. Buckets keep at most ``max_bucket`` article ids (the newest), so a band shared by
-thousands of near-empty or boilerplate texts cannot make lookups slow.
+size. :meth:`NearDupIndex.find_many` and :meth:`NearDupIndex.record` serve a whole batch of
+articles with those same two queries (and at most five writes), which is what a crawl
+uses: one article at a time costs about a dozen round trips per article. Buckets keep at
+most ``max_bucket`` article ids (the newest), so a band shared by thousands of near-empty or
+boilerplate texts cannot make lookups slow.
 
 Everything is keyed on ``_id`` and idempotent, so several crawler processes can add to and
 query one index at the same time; two copies added at the very same moment by two processes
@@ -23,14 +28,15 @@ may miss each other (each looks before the other has written).
 from __future__ import annotations
 
 import logging
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 from bson.int64 import Int64
-from pymongo import UpdateOne
+from pymongo import UpdateMany, UpdateOne
 from pymongo.collection import Collection
 from pymongo.database import Database
 from pymongo.errors import BulkWriteError
@@ -58,11 +64,52 @@ class Match:
 
     article_id: str
     #: Jaccard similarity of the shingle sets (long texts) or the share of words in common
-    #: (short texts); see :func:`pipelines.similarity.sketch.compare`.
+    #: (short texts); see :func:`pipelines.similarity.sketch.compare`. 1.0 for an exact copy.
     similarity: float
+    #: The stored article has the same exact fingerprint.
+    exact: bool = False
 
 
-def _pack(values: Sequence[int]) -> bytes:
+@dataclass(frozen=True)
+class Query:
+    """One article to look up: its sketch and/or fingerprint, and its own id to ignore."""
+
+    sketch: Sketch | None
+    fingerprint: str | None = None
+    exclude: str | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One article to record: its id, sketch and (optional) exact fingerprint."""
+
+    article_id: str
+    sketch: Sketch
+    fingerprint: str | None = None
+
+
+def fingerprint_key(fingerprint: str) -> int:
+    """The bucket key of an exact fingerprint (its first 64 bits, signed, as BSON stores it).
+
+    Band keys are 64-bit hashes too; a collision only adds a candidate that the comparison
+    then rejects.
+    """
+    return int.from_bytes(bytes.fromhex(fingerprint[:16]), "big", signed=True)
+
+
+def _bucket_keys(sketch: Sketch | None, fingerprint: str | None) -> set[int]:
+    keys = set(sketch.band_keys) if sketch is not None else set()
+    if fingerprint:
+        keys.add(fingerprint_key(fingerprint))
+    return keys
+
+
+def _chunks(values: Sequence[Any], size: int = _BATCH) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _pack(values: Sequence[int] | npt.NDArray[np.uint32]) -> bytes:
     return np.asarray(values, dtype="<u4").tobytes()
 
 
@@ -70,6 +117,11 @@ def _unpack(data: bytes | None) -> tuple[int, ...]:
     if not data:
         return ()
     return tuple(int(v) for v in np.frombuffer(data, dtype="<u4"))
+
+
+def _unpack_array(data: bytes | None) -> npt.NDArray[np.uint32]:
+    """Stored shingle hashes as a read-only array on the stored bytes (no copy)."""
+    return np.frombuffer(data or b"", dtype="<u4")
 
 
 def params_tag(params: SketchParams) -> str:
@@ -92,8 +144,14 @@ class NearDupIndex:
         bands: str = "neardup_bands",
         max_candidates: int = 200,
         max_bucket: int = 500,
+        cache_size: int = 5000,
     ) -> None:
         self.params = params or SketchParams()
+        #: Sketches recorded or read by this process, newest last (read-through cache: a
+        #: crawl compares each article with up to ``max_candidates`` stored ones, mostly
+        #: its own recent articles, which then need no transfer).
+        self.cache_size = cache_size
+        self._cache: OrderedDict[str, tuple[Sketch | None, str | None]] = OrderedDict()
         self.sketches: Collection[Document] = db[sketches]
         self.bands: Collection[Document] = db[bands]
         self.max_candidates = max_candidates
@@ -126,25 +184,89 @@ class NearDupIndex:
     def find_sketch(self, sketch: Sketch, *, exclude: Iterable[str] = ()) -> list[Match]:
         """Like :meth:`find` for a sketch made with this index's parameters."""
         excluded = set(exclude)
-        shared: Counter[str] = Counter()
-        keys = [Int64(k) for k in sketch.band_keys]
-        for bucket in self.bands.find({"_id": {"$in": keys}}):
-            for article_id in set(bucket.get("ids", ())):
-                if article_id not in excluded:
-                    shared[article_id] += 1
-        if not shared:
-            return []
-        candidates = [article_id for article_id, _ in shared.most_common(self.max_candidates)]
-        matches = []
-        for doc in self.sketches.find({"_id": {"$in": candidates}}, {"b": 0}):
-            other = self._from_document(doc)
-            if other is None:
-                continue
-            comparison = compare(sketch, other, self.params)
-            if comparison.duplicate:
-                matches.append(Match(doc["_id"], round(comparison.similarity, 4)))
-        matches.sort(key=lambda m: (-m.similarity, m.article_id))
-        return matches
+        return self._find_all([Query(sketch)], [excluded])[0]
+
+    def find_many(self, queries: Sequence[Query]) -> list[list[Match]]:
+        """Matches of each query, most similar first (exact copies first of all).
+
+        Two queries for the whole batch, whatever its size: the buckets of all their keys,
+        then the sketches of all candidates.
+        """
+        return self._find_all(queries, [{q.exclude} if q.exclude else set() for q in queries])
+
+    def _find_all(
+        self, queries: Sequence[Query], excluded: Sequence[set[str]]
+    ) -> list[list[Match]]:
+        keys_of = [_bucket_keys(q.sketch, q.fingerprint) for q in queries]
+        buckets = self._buckets(set().union(*keys_of)) if keys_of else {}
+        candidates_of: list[list[str]] = []
+        for keys, skip in zip(keys_of, excluded, strict=True):
+            shared: Counter[str] = Counter()
+            for key in keys:
+                for article_id in buckets.get(key, ()):
+                    if article_id not in skip:
+                        shared[article_id] += 1
+            candidates_of.append([aid for aid, _ in shared.most_common(self.max_candidates)])
+        stored = self._load({aid for candidates in candidates_of for aid in candidates})
+        results: list[list[Match]] = []
+        for query, candidates in zip(queries, candidates_of, strict=True):
+            matches = []
+            for article_id in candidates:
+                found = stored.get(article_id)
+                if found is None:
+                    continue
+                other, other_fingerprint = found
+                if query.fingerprint and other_fingerprint == query.fingerprint:
+                    matches.append(Match(article_id, 1.0, exact=True))
+                    continue
+                if query.sketch is None or other is None:
+                    continue
+                comparison = compare(query.sketch, other, self.params)
+                if comparison.duplicate:
+                    matches.append(Match(article_id, round(comparison.similarity, 4)))
+            matches.sort(key=lambda m: (not m.exact, -m.similarity, m.article_id))
+            results.append(matches)
+        return results
+
+    def _buckets(self, keys: set[int]) -> dict[int, set[str]]:
+        """The article ids of each bucket in ``keys`` (one query per 5,000 keys)."""
+        found: dict[int, set[str]] = {}
+        for chunk in _chunks(sorted(keys)):
+            for bucket in self.bands.find({"_id": {"$in": [Int64(k) for k in chunk]}}):
+                found[int(bucket["_id"])] = set(bucket.get("ids", ()))
+        return found
+
+    def _load(self, article_ids: set[str]) -> dict[str, tuple[Sketch | None, str | None]]:
+        """The stored sketch (``None`` for another version) and fingerprint of each id.
+
+        From the cache when there, else one query per 5,000 ids.
+        """
+        found: dict[str, tuple[Sketch | None, str | None]] = {}
+        missing = []
+        for article_id in sorted(article_ids):
+            cached = self._cache.get(article_id)
+            if cached is None:
+                missing.append(article_id)
+            else:
+                found[article_id] = cached
+                self._cache.move_to_end(article_id)
+        for chunk in _chunks(missing):
+            for doc in self.sketches.find({"_id": {"$in": list(chunk)}}, {"b": 0}):
+                fingerprint = doc.get("f")
+                found[doc["_id"]] = (
+                    self._from_document(doc),
+                    fingerprint if isinstance(fingerprint, str) else None,
+                )
+                self._remember(doc["_id"], found[doc["_id"]])
+        return found
+
+    def _remember(self, article_id: str, value: tuple[Sketch | None, str | None]) -> None:
+        if self.cache_size <= 0:
+            return
+        self._cache[article_id] = value
+        self._cache.move_to_end(article_id)
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
 
     # --- writes --------------------------------------------------------------------------
     def add(self, article_id: str, text: str) -> Sketch | None:
@@ -166,14 +288,51 @@ class NearDupIndex:
         self.add_sketch(article_id, sketch)
         return matches
 
-    def add_sketch(self, article_id: str, sketch: Sketch) -> None:
+    def add_sketch(
+        self, article_id: str, sketch: Sketch, *, fingerprint: str | None = None
+    ) -> None:
         """Record a sketch under ``article_id``, replacing an earlier one."""
-        previous = self.sketches.find_one({"_id": article_id}, {"b": 1})
-        old_keys = set(previous.get("b", ())) if previous else set()
-        self.sketches.update_one({"_id": article_id}, self._update(sketch), upsert=True)
-        new_keys = set(sketch.band_keys)
-        self._remove_from_buckets(article_id, old_keys - new_keys)
-        self._add_to_buckets([(article_id, k) for k in sorted(new_keys - old_keys)])
+        self.record([Entry(article_id, sketch, fingerprint)])
+
+    def record(self, entries: Sequence[Entry]) -> None:
+        """Record many articles, each replacing what was stored under its id.
+
+        At most five round trips for the whole batch: the earlier keys of these ids, the
+        sketches, the buckets to leave (an edited text), new buckets, and pushes onto
+        existing ones. The last entry of an id wins.
+        """
+        latest = {entry.article_id: entry for entry in entries}
+        if not latest:
+            return
+        previous: dict[str, set[int]] = {}
+        for chunk in _chunks(sorted(latest)):
+            for doc in self.sketches.find({"_id": {"$in": list(chunk)}}, {"b": 1, "f": 1}):
+                fingerprint = doc.get("f")
+                keys = {int(k) for k in doc.get("b", ())}
+                if isinstance(fingerprint, str):
+                    keys.add(fingerprint_key(fingerprint))
+                previous[doc["_id"]] = keys
+        self.sketches.bulk_write(
+            [
+                UpdateOne({"_id": aid}, self._update(e.sketch, e.fingerprint), upsert=True)
+                for aid, e in latest.items()
+            ],
+            ordered=False,
+        )
+        leaving: list[UpdateMany] = []
+        joining: list[tuple[str, int]] = []
+        for aid, entry in latest.items():
+            old_keys = previous.get(aid, set())
+            new_keys = _bucket_keys(entry.sketch, entry.fingerprint)
+            if old_keys - new_keys:
+                gone = [Int64(k) for k in sorted(old_keys - new_keys)]
+                leaving.append(UpdateMany({"_id": {"$in": gone}}, {"$pull": {"ids": aid}}))
+            joining.extend((aid, k) for k in sorted(new_keys - old_keys))
+        if leaving:
+            self.bands.bulk_write(leaving, ordered=False)
+        self._add_to_buckets(joining)
+        for aid, entry in latest.items():
+            self._remember(aid, (entry.sketch, entry.fingerprint))
 
     def add_many(self, sketches: Iterable[tuple[str, Sketch]]) -> int:
         """Record many new articles at once (bulk loads); returns how many were written.
@@ -185,6 +344,7 @@ class NearDupIndex:
         entries: list[tuple[str, int]] = []
         count = 0
         for article_id, sketch in sketches:
+            self._cache.pop(article_id, None)
             requests.append(UpdateOne({"_id": article_id}, self._update(sketch), upsert=True))
             entries.extend((article_id, k) for k in sketch.band_keys)
             if len(entries) >= _BATCH:
@@ -194,10 +354,14 @@ class NearDupIndex:
 
     def remove(self, article_id: str) -> bool:
         """Forget an article; returns whether it was in the index."""
-        previous = self.sketches.find_one({"_id": article_id}, {"b": 1})
+        self._cache.pop(article_id, None)
+        previous = self.sketches.find_one({"_id": article_id}, {"b": 1, "f": 1})
         if previous is None:
             return False
-        self._remove_from_buckets(article_id, set(previous.get("b", ())))
+        keys = {int(k) for k in previous.get("b", ())}
+        if isinstance(previous.get("f"), str):
+            keys.add(fingerprint_key(previous["f"]))
+        self._remove_from_buckets(article_id, keys)
         self.sketches.delete_one({"_id": article_id})
         return True
 
@@ -245,7 +409,7 @@ class NearDupIndex:
                 {"_id": {"$in": [Int64(k) for k in keys]}}, {"$pull": {"ids": article_id}}
             )
 
-    def _update(self, sketch: Sketch) -> Document:
+    def _update(self, sketch: Sketch, fingerprint: str | None = None) -> Document:
         """The update that stores ``sketch``.
 
         ``$set`` rather than a replacement document: nx-27017 upserts a replacement under a
@@ -259,10 +423,16 @@ class NearDupIndex:
             "nums": list(sketch.numbers),
             "b": [Int64(k) for k in sketch.band_keys],
         }
+        unset: Document = {}
+        if fingerprint:
+            fields["f"] = fingerprint
+        else:
+            unset["f"] = ""
         if sketch.word_hashes:
             fields["w"] = _pack(sketch.word_hashes)
-            return {"$set": fields}
-        return {"$set": fields, "$unset": {"w": ""}}
+        else:
+            unset["w"] = ""
+        return {"$set": fields, "$unset": unset} if unset else {"$set": fields}
 
     def _from_document(self, doc: Document) -> Sketch | None:
         if doc.get("v") != SKETCH_VERSION or doc.get("p") != self._tag:
@@ -270,7 +440,7 @@ class NearDupIndex:
         return Sketch(
             band_keys=tuple(int(k) for k in doc.get("b", ())),
             n_tokens=int(doc.get("n", 0)),
-            shingles=_unpack(doc.get("h")),
+            shingles=_unpack_array(doc.get("h")),
             numbers=tuple(doc.get("nums", ())),
             word_hashes=_unpack(doc.get("w")),
         )

@@ -38,11 +38,12 @@ import importlib
 import re
 import zlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from pipelines.similarity.fingerprint import normalize_for_fingerprint
 
@@ -136,8 +137,9 @@ class Sketch:
     band_keys: tuple[int, ...]
     #: Words in the text (after normalization and flash markers).
     n_tokens: int
-    #: 32-bit hashes of the distinct shingles, sorted.
-    shingles: tuple[int, ...]
+    #: 32-bit hashes of the distinct shingles: a sorted, read-only ``uint32`` array (a view
+    #: on the stored bytes when read back), so a comparison is one ``intersect1d``.
+    shingles: npt.NDArray[np.uint32] = field(compare=False)
     #: Distinct numbers the text states, sorted (at most 200).
     numbers: tuple[str, ...]
     #: For texts under twice ``short_tokens`` words: the 32-bit hash of each word, in order;
@@ -158,9 +160,13 @@ class Comparison:
     reason: str = ""
 
 
-def tokens(text: str) -> list[str]:
-    """The words of ``text`` after normalization, without flash markers and source tags."""
-    words = normalize_for_fingerprint(text).split()
+def tokens(text: str, *, normalized: str | None = None) -> list[str]:
+    """The words of ``text`` after normalization, without flash markers and source tags.
+
+    ``normalized``: :func:`normalize_for_fingerprint` of ``text`` when the caller already
+    has it (the fingerprint is made from the same string).
+    """
+    words = (normalize_for_fingerprint(text) if normalized is None else normalized).split()
     start, end = 0, len(words)
     progress = True
     while progress:
@@ -230,9 +236,9 @@ def band_keys(signature: Any, params: SketchParams) -> tuple[int, ...]:
     return tuple(keys)
 
 
-def make_sketch(text: str, params: SketchParams) -> Sketch | None:
-    """Sketch ``text``, or ``None`` when it has no words."""
-    words = tokens(text)
+def make_sketch(text: str, params: SketchParams, *, normalized: str | None = None) -> Sketch | None:
+    """Sketch ``text``, or ``None`` when it has no words (``normalized`` as in :func:`tokens`)."""
+    words = tokens(text, normalized=normalized)
     if not words:
         return None
     hashes = shingle_hashes(words, params.shingle_size)
@@ -241,10 +247,17 @@ def make_sketch(text: str, params: SketchParams) -> Sketch | None:
     return Sketch(
         band_keys=band_keys(minhash_signature(hashes, params), params),
         n_tokens=len(words),
-        shingles=tuple(sorted(hashes)),
+        shingles=shingle_array(hashes),
         numbers=tuple(numbers),
         word_hashes=tuple(_hash32(w.encode("utf-8")) for w in words) if keep_words else (),
     )
+
+
+def shingle_array(hashes: Iterable[int]) -> npt.NDArray[np.uint32]:
+    """Distinct 32-bit hashes as a sorted, read-only ``uint32`` array."""
+    array = np.unique(np.fromiter(hashes, dtype=np.uint32))
+    array.setflags(write=False)
+    return array
 
 
 def is_candidate(a: Sketch, b: Sketch) -> bool:
@@ -260,10 +273,12 @@ def compare(a: Sketch, b: Sketch, params: SketchParams) -> Comparison:
 
 
 def _compare_long(a: Sketch, b: Sketch, params: SketchParams) -> Comparison:
-    set_a, set_b = set(a.shingles), set(b.shingles)
-    common = len(set_a & set_b)
-    jaccard = common / len(set_a | set_b)
-    if common / min(len(set_a), len(set_b)) < params.containment:
+    size_a, size_b = len(a.shingles), len(b.shingles)
+    if not size_a or not size_b:
+        return Comparison(False, 0.0, "containment")
+    common = int(np.intersect1d(a.shingles, b.shingles, assume_unique=True).size)
+    jaccard = common / (size_a + size_b - common)
+    if common / min(size_a, size_b) < params.containment:
         return Comparison(False, jaccard, "containment")
     if jaccard < params.min_jaccard:
         return Comparison(False, jaccard, "jaccard")

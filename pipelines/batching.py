@@ -1,0 +1,77 @@
+"""Run a blocking batch function in a thread over items that arrive one by one.
+
+Why: a store lookup costs a round trip whether it asks about one article or fifty, and
+Scrapy hands pipelines one item at a time (several at once, up to ``CONCURRENT_ITEMS`` per
+response and across responses). :class:`MicroBatcher` collects the items that arrive while
+the previous batch is in the thread and sends them together; it never waits for a batch to
+fill, so a lone item goes at once and a busy crawl gets large batches by itself.
+
+Batches run one at a time, in arrival order, so each batch sees everything the previous
+one wrote (two copies of a story in consecutive batches are compared with each other).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Generic, TypeVar
+
+from scrapy.utils.asyncio import run_in_thread
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
+from twisted.internet.defer import Deferred
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class MicroBatcher(Generic[T, R]):
+    """Submit items one by one; ``function`` gets them in batches of at most ``max_size``.
+
+    ``function`` runs in the reactor's thread pool and returns one result per item, in
+    order. If it raises, every item of that batch gets the exception.
+    """
+
+    def __init__(self, function: Callable[[list[T]], Sequence[R]], max_size: int = 64) -> None:
+        if max_size < 1:
+            raise ValueError("max_size must be at least 1")
+        self.function = function
+        self.max_size = max_size
+        self.batches = 0
+        self.largest = 0
+        self._pending: list[tuple[T, Deferred[R]]] = []
+        self._running = False
+
+    @property
+    def waiting(self) -> int:
+        """Items submitted and not yet handed to ``function``."""
+        return len(self._pending)
+
+    async def submit(self, item: T) -> R:
+        """The result of ``function`` for ``item`` (batched with its neighbours)."""
+        result: Deferred[R] = Deferred()
+        self._pending.append((item, result))
+        if not self._running:
+            self._running = True
+            deferred_from_coro(self._drain())
+        return await maybe_deferred_to_future(result)
+
+    async def _drain(self) -> None:
+        try:
+            while self._pending:
+                batch = self._pending[: self.max_size]
+                del self._pending[: self.max_size]
+                self.batches += 1
+                self.largest = max(self.largest, len(batch))
+                try:
+                    results = await run_in_thread(self.function, [item for item, _ in batch])
+                    if len(results) != len(batch):
+                        raise RuntimeError(
+                            f"batch function returned {len(results)} results for {len(batch)}"
+                        )
+                except Exception as exc:  # handed to every waiting item
+                    for _, waiting in batch:
+                        waiting.errback(exc)
+                    continue
+                for (_, waiting), value in zip(batch, results, strict=True):
+                    waiting.callback(value)
+        finally:
+            self._running = False
