@@ -169,8 +169,10 @@ def _newer_than_stored(
 
 def replay(directory: Path, writer: BatchWriter, *, exclude: Path | None = None) -> ReplayResult:
     """Write the spooled upserts of ``directory`` through ``writer`` (which must have no
-    spool of its own). Stops at the first batch MongoDB does not take, keeping that file
-    and the ones after it."""
+    spool of its own, and a collection: a detached writer raises ``ValueError``). Stops at
+    the first batch MongoDB does not take, keeping that file and the ones after it."""
+    if not writer.attached:
+        raise ValueError("replay needs a writer with a collection (this one is detached)")
     result = ReplayResult()
     for path in Spool(directory).files():
         if exclude is not None and path == exclude:

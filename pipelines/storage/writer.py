@@ -19,6 +19,11 @@ synchronous callers (benchmarks, the spool replay, tests).
 Failures: transient errors (network, failover, server restarting) are retried with
 exponential backoff; when a batch still cannot be written it goes to the optional
 ``spool`` (a local file replayed later), else it is counted as errors and logged.
+
+A writer may also start *detached* (no collection, a spool): a crawl that may run while
+MongoDB is unreachable at its start (``NEWSCRAWL_SPOOL_ON_START_FAILURE``) sends every batch
+straight to the spool, without a connection attempt per batch, until
+:meth:`BatchWriter.attach` gives it the collection of a store that came back.
 """
 
 from __future__ import annotations
@@ -38,6 +43,7 @@ from pymongo.errors import BulkWriteError, ConnectionFailure, OperationFailure, 
 
 from pipelines.storage.compat import ServerQuirks, detect_quirks
 from pipelines.storage.documents import Upsert
+from pipelines.storage.errors import EmbeddedServerError, StoreUnavailableError
 from pipelines.storage.lifecycle import (
     ARTICLE_VERSIONS,
     STATE_FIELDS,
@@ -64,6 +70,25 @@ def is_transient(exc: BaseException) -> bool:
     if isinstance(exc, OperationFailure):
         return exc.has_error_label("RetryableWriteError") or exc.code in TRANSIENT_CODES
     return False
+
+
+def is_unreachable(exc: BaseException) -> bool:
+    """True when opening the store failed because nothing answered, so it may come back by
+    itself: connection refused, no answer in time, host name not found, or the embedded
+    server would not start.
+
+    False for problems that waiting does not fix: authentication or authorization, an
+    invalid URI or TLS file, an invalid store setting. A
+    :class:`~pipelines.storage.errors.StoreUnavailableError` is judged by the error it was
+    raised from (``raise … from None`` hides that one from tracebacks but keeps it as
+    ``__context__``).
+    """
+    if isinstance(exc, EmbeddedServerError):
+        return True
+    if isinstance(exc, StoreUnavailableError):
+        cause = exc.__cause__ or exc.__context__
+        return cause is not None and is_unreachable(cause)
+    return isinstance(exc, ConnectionFailure)
 
 
 @dataclass(frozen=True)
@@ -150,6 +175,9 @@ class _Outcome:
 class BatchWriter:
     """Buffered, idempotent upserts into ``collection``.
 
+    ``collection`` ``None`` starts the writer detached: every batch goes to ``spool``
+    (required then) until :meth:`attach`.
+
     ``batch_size``: a batch is written as soon as this many upserts are buffered.
     ``flush_seconds``: a non-empty buffer older than this is due too (checked on every
     :meth:`add`/:meth:`take`; a caller with a timer calls :meth:`take` periodically).
@@ -164,7 +192,7 @@ class BatchWriter:
 
     def __init__(
         self,
-        collection: Collection[dict[str, Any]],
+        collection: Collection[dict[str, Any]] | None,
         batch_size: int = 100,
         flush_seconds: float = 5.0,
         *,
@@ -178,13 +206,17 @@ class BatchWriter:
     ) -> None:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
-        self.collection = collection
+        if collection is None and spool is None:
+            raise ValueError("a writer without a collection needs a spool")
+        self._collection: Collection[dict[str, Any]] | None = None
+        self._versions: Collection[dict[str, Any]] | None = None
         self.batch_size = batch_size
         self.flush_seconds = flush_seconds
         self.retry = retry or RetryPolicy()
         self.spool = spool
-        self.versions = versions if versions is not None else collection.database[ARTICLE_VERSIONS]
         self.cooldown = cooldown
+        #: Why batches of a detached writer are spooled (the reason stored on each line).
+        self.detached_reason = "MongoDB unreachable since the crawl started"
         self.totals = WriteTotals()
         self._down_until: float | None = None
         self._quirks = quirks
@@ -192,6 +224,46 @@ class BatchWriter:
         self._sleep = sleep
         self._buffer: list[Upsert] = []
         self._oldest: float | None = None
+        if collection is not None:
+            self.attach(collection, versions=versions, quirks=quirks)
+
+    # --- target ---------------------------------------------------------------------
+    @property
+    def attached(self) -> bool:
+        """False while the writer has no collection (every batch goes to the spool)."""
+        return self._collection is not None
+
+    @property
+    def collection(self) -> Collection[dict[str, Any]]:
+        """The ``articles`` collection written to (``RuntimeError`` while detached)."""
+        if self._collection is None:
+            raise RuntimeError("the writer is detached: no collection to write to")
+        return self._collection
+
+    @property
+    def versions(self) -> Collection[dict[str, Any]]:
+        """Where previous versions of edited articles go (``RuntimeError`` while detached)."""
+        if self._versions is None:
+            raise RuntimeError("the writer is detached: no collection to write to")
+        return self._versions
+
+    def attach(
+        self,
+        collection: Collection[dict[str, Any]],
+        *,
+        versions: Collection[dict[str, Any]] | None = None,
+        quirks: ServerQuirks | None = None,
+    ) -> None:
+        """Write the next batches to ``collection`` (a store that opened, or came back).
+
+        Buffered upserts and :attr:`totals` are kept; call it between writes (the caller
+        serializes writes anyway). ``versions`` defaults to ``article_versions`` next to
+        ``collection``; ``quirks`` are detected on the first write when not given.
+        """
+        self._collection = collection
+        self._versions = versions if versions is not None else collection.database[ARTICLE_VERSIONS]
+        self._quirks = quirks
+        self._down_until = None
 
     # --- buffering (caller's thread) --------------------------------------------------
     @property
@@ -255,6 +327,9 @@ class BatchWriter:
         return result
 
     def _write_batch(self, batch: Sequence[Upsert], result: FlushResult) -> None:
+        if self._collection is None:
+            self._give_up(batch, self.detached_reason, result, quiet=True)
+            return
         if self._down_until is not None and self.spool is not None:
             cooling = self._clock() < self._down_until
             if cooling:
