@@ -10,8 +10,12 @@ page; the cleaning happens in the item pipelines.
 Article URLs already in the store are not requested again: the article links of each listing
 response are looked up in one batch (:class:`~pipelines.storage.known.KnownUrls`, in a worker
 thread, with an LRU cache) and the stored ones are counted as
-``newscrawl/spider/skipped/already_stored``. Feeds, sitemaps and section pages are fetched on
-every run. With ``NEWSCRAWL_REFETCH_ENABLED`` stored articles first seen less than
+``newscrawl/spider/skipped/already_stored``. When the store cannot be asked (it is
+unreachable, e.g. a crawl going on into the spool), the failure is logged and counted once
+(``newscrawl/spider/known/errors``) and the store is not asked again for
+:data:`~pipelines.storage.known.STORE_RETRY_SECONDS`: meanwhile every article link is
+fetched, counted as ``newscrawl/spider/known/unasked``. Feeds, sitemaps and section pages
+are fetched on every run. With ``NEWSCRAWL_REFETCH_ENABLED`` stored articles first seen less than
 ``NEWSCRAWL_REFETCH_HOURS`` ago are fetched again (at most ``NEWSCRAWL_REFETCH_MAX`` times
 each) to catch corrections (``newscrawl/spider/refetch/requested``). Without the store
 (``NEWSCRAWL_MONGO_ENABLED = False``, or ``NEWSCRAWL_SKIP_STORED = False``) every article
@@ -36,7 +40,9 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.asyncio import run_in_thread
+from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy.utils.response import get_base_url
+from twisted.internet.defer import DeferredLock
 from twisted.internet.error import (
     ConnectionRefusedError,
     DNSLookupError,
@@ -51,7 +57,7 @@ from crawler.seeds import Seed, SeedError, load_seeds
 from crawler.urls import canonicalize
 from pipelines.storage.config import StoreConfig, setting_enabled
 from pipelines.storage.connect import Store, open_store_from_config
-from pipelines.storage.known import KnownUrls, RefetchPolicy, StoredArticle
+from pipelines.storage.known import KnownUrls, RefetchPolicy, RetryGate, StoredArticle
 
 logger = logging.getLogger(__name__)
 
@@ -91,6 +97,8 @@ class NewsSpider(Spider):
         self.refetch: RefetchPolicy | None = None
         self._store: Store | None = None
         self._known: KnownUrls | None = None
+        self._known_gate = RetryGate()
+        self._known_lock = DeferredLock()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -174,17 +182,34 @@ class NewsSpider(Spider):
         """The article requests whose URL is not stored yet (or is due for a re-fetch).
 
         One batched lookup per call, in a worker thread: pymongo blocks, and the reactor
-        keeps downloading meanwhile. A store error lets every request through.
+        keeps downloading meanwhile. Lookups run one at a time: the LRU cache is not safe
+        to share between threads, and while the store is unreachable only one of them waits
+        for the driver's timeout. A store error lets every request through, and so does
+        every call in the :class:`RetryGate` pause after it.
         """
         if not requests or self.store_config is None:
             return requests
         urls = [str(r.meta.get("newscrawl_canonical") or r.url) for r in requests]
+        await maybe_deferred_to_future(self._known_lock.acquire())
         try:
+            if not self._known_gate.ready():
+                self._count("known/unasked", len(requests))
+                return requests
             found, queries = await run_in_thread(self._lookup, urls)
         except PyMongoError as exc:
-            logger.warning("Could not ask the store which articles it has: %s", exc)
+            self._known_gate.failed()
+            logger.warning(
+                "Could not ask the store which articles it has (%s); article links are "
+                "fetched without asking it for the next %.0f s",
+                exc,
+                self._known_gate.seconds,
+            )
             self._count("known/errors")
+            self._count("known/unasked", len(requests))
             return requests
+        finally:
+            self._known_lock.release()
+        self._known_gate.succeeded()
         if queries:
             self._count("known/queries", queries)
         now = datetime.now(UTC)

@@ -18,13 +18,19 @@ requested and stored moments later.
 
 ``url_aliases`` documents: ``{_id: article_id(canonical link), article_id, url, reason,
 created_at}``; :func:`alias_documents` builds them for a stored or dropped article.
+
+When the store cannot be reached (down at the start of a crawl that goes on into the spool,
+or gone mid-crawl), every lookup would wait for the driver's server-selection timeout.
+:class:`RetryGate` remembers the failure so that lookups answer "nothing known" (every link
+is fetched) for a while without touching the network.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -43,6 +49,38 @@ Document = dict[str, Any]
 
 #: Fields read from ``articles`` for a known URL (enough for the re-fetch decision).
 _PROJECTION = {"first_seen": 1, "fetch_count": 1}
+
+#: After a failed lookup, the store is not asked again for this many seconds (the same
+#: pause as the store writer's after a failed write).
+STORE_RETRY_SECONDS = 30.0
+
+
+class RetryGate:
+    """Whether to try the store now: not until ``seconds`` after the last failure.
+
+    ``clock``: a monotonic clock in seconds (tests pass a fake one).
+    """
+
+    def __init__(
+        self, seconds: float = STORE_RETRY_SECONDS, *, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        if seconds < 0:
+            raise ValueError("seconds must not be negative")
+        self.seconds = seconds
+        self._clock = clock
+        self._until: float | None = None
+
+    def ready(self) -> bool:
+        """True when no failure happened, or the last one is ``seconds`` old."""
+        return self._until is None or self._clock() >= self._until
+
+    def failed(self) -> None:
+        """Record a failure now: :meth:`ready` is False for the next ``seconds``."""
+        self._until = self._clock() + self.seconds
+
+    def succeeded(self) -> None:
+        """Record a success: :meth:`ready` is True again."""
+        self._until = None
 
 
 @dataclass(frozen=True)
