@@ -22,7 +22,11 @@ def drop_reasons(stats: Mapping[str, Any]) -> Counter[str]:
 
 
 def summarize(stats: Mapping[str, Any]) -> str:
-    """A one-line account of what a crawl stored, dropped and failed to fetch."""
+    """A one-line account of what a crawl stored, dropped and failed to fetch.
+
+    Articles that went to the spool because MongoDB was unreachable are named, and so are
+    spooled articles written to MongoDB by this crawl (``newscrawl/mongo/replayed``).
+    """
     new = int(stats.get("newscrawl/mongo/inserted", 0))
     updated = int(stats.get("newscrawl/mongo/updated", 0))
     unchanged = int(stats.get("newscrawl/mongo/unchanged", 0))
@@ -30,10 +34,18 @@ def summarize(stats: Mapping[str, Any]) -> str:
     errors = _sum(stats, "newscrawl/spider/errors/")
     reasons = drop_reasons(stats)
     dropped = ", ".join(f"{reason} {n}" for reason, n in sorted(reasons.items())) or "none"
+    spooled = int(stats.get("newscrawl/mongo/spooled", 0))
+    replayed = int(stats.get("newscrawl/mongo/replayed", 0))
     if new:
         stored = f"stored {new} new article{'s' if new != 1 else ''}"
+        if spooled:
+            stored += f", {spooled} spooled (MongoDB unreachable)"
+    elif spooled:
+        stored = f"{spooled} article{'s' if spooled != 1 else ''} spooled (MongoDB unreachable)"
     else:
         stored = "no new articles stored"
+    if replayed:
+        stored += f", {replayed} written from the spool"
     if updated:
         stored += f", {updated} updated"
     if unchanged:

@@ -72,6 +72,12 @@ NEWSCRAWL_MONGO_RETRIES = 3
 #: replayed at the end of the crawl or at the next start, or with `scrapy store replay`.
 NEWSCRAWL_SPOOL_DIR = os.environ.get("NEWSCRAWL_SPOOL_DIR", str(Path(NEWSCRAWL_DATA_DIR) / "spool"))
 NEWSCRAWL_SPOOL_ENABLED = True
+#: When MongoDB is unreachable as the crawl starts: False (default) stops before any fetch
+#: with exit status 2; True crawls anyway, every article into the spool (needs
+#: NEWSCRAWL_SPOOL_ENABLED), written to MongoDB once it answers. Environment: 1/true/yes.
+NEWSCRAWL_SPOOL_ON_START_FAILURE = os.environ.get(
+    "NEWSCRAWL_SPOOL_ON_START_FAILURE", ""
+).strip().lower() in {"1", "true", "yes"}
 #: Section pages: how many hops of same-site listing links are followed from a section page.
 NEWSCRAWL_SECTION_DEPTH = 1
 #: Skip feed and sitemap entries dated older than this many days (0: no limit).
