@@ -124,6 +124,47 @@ def test_unreachable_store_stops_before_fetching(
     assert len(mock_site.requested_paths()) == before
 
 
+@pytest.mark.parametrize(
+    ("uri", "settings", "line"),
+    [
+        (
+            "mongodb://crawler:s3cret@127.0.0.1:notaport/",
+            {"NEWSCRAWL_SPOOL_ON_START_FAILURE": "True"},  # waiting does not fix a bad URI
+            "newscrawl: invalid MongoDB URI mongodb://crawler:****@127.0.0.1:notaport/: Port "
+            "contains non-digit characters. Hint: username and password must be escaped "
+            "according to RFC 3986, use urllib.parse.quote_plus (check NEWSCRAWL_MONGO_URI)",
+        ),
+        (
+            "mongodb://crawler:s3cret@127.0.0.1:9/?authSorce=admin",
+            {},
+            "newscrawl: invalid MongoDB URI mongodb://crawler:****@127.0.0.1:9/?authSorce=admin: "
+            "unknown option authSorce (did you mean one of authsource, authmechanism, "
+            "tlscafile?) (check NEWSCRAWL_MONGO_URI)",
+        ),
+    ],
+    ids=["bad-port", "unknown-option"],
+)
+def test_invalid_uri_is_one_line_and_exit_2(  # noqa: PLR0917 (fixtures and parameters)
+    run_crawl: CrawlRunner,
+    seeds: Path,
+    mock_site: MockSite,
+    uri: str,
+    settings: dict[str, str],
+    line: str,
+) -> None:
+    before = len(mock_site.requested_paths())
+    result = run_crawl(
+        "-a", "site=mocknews", seeds=seeds, settings={**settings, "NEWSCRAWL_MONGO_URI": uri}
+    )
+    assert result.returncode == 2, result.stderr[-3000:]
+    lines = [text for text in result.stderr.splitlines() if text.startswith("newscrawl:")]
+    assert lines == [line], result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    assert "s3cret" not in result.stderr + result.stdout
+    assert result.stats == {}  # the crawl never started
+    assert len(mock_site.requested_paths()) == before
+
+
 def test_bad_seed_is_one_clear_line(run_crawl: CrawlRunner, tmp_path: Path) -> None:
     folder = tmp_path / "bad"
     folder.mkdir()

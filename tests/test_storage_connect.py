@@ -16,7 +16,8 @@ from pipelines.storage.compat import NX_27017, ServerQuirks
 from pipelines.storage.connect import describe_error, open_store, preflight, unavailable
 from pipelines.storage.embedded import free_port
 from pipelines.storage.errors import StoreUnavailableError
-from pipelines.storage.uri import mask_uri
+from pipelines.storage.uri import UriOptionError, check_options, mask_uri
+from pipelines.storage.writer import is_unreachable
 
 EXTERNAL = bool(os.environ.get("NEWSCRAWL_MONGO_URI"))
 
@@ -90,9 +91,82 @@ def test_invalid_uri_is_one_clear_line(tmp_path: Path) -> None:
     with pytest.raises(StoreUnavailableError) as caught:
         open_store("mongodb://u:pa:ss99@db/", "news", data_dir=tmp_path, embedded_port=1)
     message = str(caught.value)
-    assert message.startswith("MongoDB unreachable at mongodb://u:****@db/: ")
+    assert message.startswith("invalid MongoDB URI mongodb://u:****@db/: ")
+    assert message.endswith(" (check NEWSCRAWL_MONGO_URI)")
     assert "pa:ss99" not in message
     assert "\n" not in message
+    assert not is_unreachable(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("uri", "message"),
+    [
+        (
+            "mongodb://crawler:TopSecret99@127.0.0.1:notaport/",
+            "invalid MongoDB URI mongodb://crawler:****@127.0.0.1:notaport/: Port contains "
+            "non-digit characters. Hint: username and password must be escaped according to "
+            "RFC 3986, use urllib.parse.quote_plus (check NEWSCRAWL_MONGO_URI)",
+        ),
+        (
+            "mongodb://crawler:TopSecret99@127.0.0.1:99999/",
+            "invalid MongoDB URI mongodb://crawler:****@127.0.0.1:99999/: Port must be an "
+            "integer between 0 and 65535 (check NEWSCRAWL_MONGO_URI)",
+        ),
+        (
+            "http://crawler:TopSecret99@127.0.0.1/",
+            "invalid MongoDB URI http://crawler:****@127.0.0.1/: Invalid URI scheme: URI must "
+            "begin with 'mongodb://' or 'mongodb+srv://' (check NEWSCRAWL_MONGO_URI)",
+        ),
+        # pymongo's MongoClient only warns about these and leaves the option out
+        (
+            "mongodb://crawler:TopSecret99@127.0.0.1/?authSorce=admin",
+            "invalid MongoDB URI mongodb://crawler:****@127.0.0.1/?authSorce=admin: unknown "
+            "option authSorce (did you mean one of authsource, authmechanism, tlscafile?) "
+            "(check NEWSCRAWL_MONGO_URI)",
+        ),
+        (
+            "mongodb://127.0.0.1/?appName=x&tls=maybe",
+            "invalid MongoDB URI mongodb://127.0.0.1/?appName=x&tls=maybe: The value of tls "
+            "must be 'true' or 'false' (check NEWSCRAWL_MONGO_URI)",
+        ),
+        (
+            "mongodb://127.0.0.1/?w=1;tls=true&appName=x",
+            "invalid MongoDB URI mongodb://127.0.0.1/?w=1;tls=true&appName=x: Can not mix "
+            "'&' and ';' for option separators (check NEWSCRAWL_MONGO_URI)",
+        ),
+        (
+            "mongodb+srv://crawler:TopSecret99@cluster0.example.net:27017/",
+            "invalid MongoDB URI mongodb+srv://crawler:****@cluster0.example.net:27017/: "
+            "mongodb+srv:// URIs must not include a port number (check NEWSCRAWL_MONGO_URI)",
+        ),
+    ],
+)
+def test_uri_pymongo_rejects_is_one_configuration_line(
+    uri: str, message: str, tmp_path: Path
+) -> None:
+    with pytest.raises(StoreUnavailableError) as caught:
+        open_store(uri, "news", data_dir=tmp_path, embedded_port=1, timeout_ms=200)
+    assert str(caught.value) == message
+    assert not is_unreachable(caught.value)  # waiting does not fix it
+
+
+def test_unknown_option_that_may_be_part_of_the_password_is_not_named(tmp_path: Path) -> None:
+    # An unescaped "?" in the password: pymongo reads "ss=x@db/" as the options.
+    with pytest.raises(StoreUnavailableError) as caught:
+        open_store("mongodb://u:pa?ss=x@db/", "news", data_dir=tmp_path, embedded_port=1)
+    assert str(caught.value) == (
+        "invalid MongoDB URI mongodb://u:****@db/: unknown option (a '?' in the password "
+        "must be written %3F) (check NEWSCRAWL_MONGO_URI)"
+    )
+
+
+def test_check_options_accepts_valid_options() -> None:
+    check_options("mongodb://u:pw@h1,h2/news?replicaSet=rs0&readPreference=secondary&w=majority")
+    check_options("mongodb://h/?authSource=admin;readPreferenceTags=dc:ny;readPreferenceTags=")
+    check_options("mongodb://h/")
+    check_options("not a uri?bogus=1")  # other schemes are MongoClient's to reject
+    with pytest.raises(UriOptionError, match=r"^unknown option bogus "):
+        check_options("mongodb+srv://cluster0.example.net/?bogus=1")
 
 
 def test_tls_options_reach_pymongo_and_a_bad_ca_file_is_one_clear_line(tmp_path: Path) -> None:
@@ -105,7 +179,8 @@ def test_tls_options_reach_pymongo_and_a_bad_ca_file_is_one_clear_line(tmp_path:
     with pytest.raises(StoreUnavailableError) as caught:
         open_store(uri, "news", data_dir=tmp_path, embedded_port=1, timeout_ms=300)
     message = str(caught.value)
-    assert "tlscafile file is not readable" in message
+    assert message.startswith("invalid MongoDB URI mongodb://crawler:****@127.0.0.1:")
+    assert "The tlscafile file is not readable (check NEWSCRAWL_MONGO_URI)" in message
     assert "TopSecret99" not in message and "KeyPw42" not in message
     assert "tlsCertificateKeyFilePassword=****" in message
     assert "\n" not in message

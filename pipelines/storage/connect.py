@@ -2,7 +2,9 @@
 
 A crawl that cannot store what it fetches is wasted traffic, so the store is opened
 before the first request and a failure becomes one :class:`StoreUnavailableError` line
-naming the (masked) URI and the cause.
+naming the (masked) URI and the cause. A URI that pymongo rejects while parsing it (bad
+port, unknown option or value, bad scheme, unreadable TLS file) is told apart from a server
+that does not answer: ``invalid MongoDB URI …`` instead of ``MongoDB unreachable at …``.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from pipelines.storage.embedded import EmbeddedServer
 from pipelines.storage.errors import EmbeddedServerError, StoreUnavailableError
 from pipelines.storage.known import URL_ALIASES
 from pipelines.storage.lifecycle import ARTICLE_VERSIONS
-from pipelines.storage.uri import mask_uri, scrub
+from pipelines.storage.uri import check_options, mask_uri, scrub
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +77,21 @@ def describe_error(exc: BaseException, uri: str, timeout_ms: int) -> str:
         cause = next((short for needle, short in patterns if needle in first), first)
     cause = " ".join(scrub(cause, uri).split())
     return cause if len(cause) <= 240 else cause[:237] + "..."
+
+
+def invalid_uri(uri: str, exc: BaseException) -> StoreUnavailableError:
+    """Build the one-line error for ``uri`` rejected by pymongo before any connection.
+
+    ``exc`` is what the parsing raised (``ValueError`` for a bad port, ``InvalidURI`` or
+    ``ConfigurationError`` for the rest, ``OSError`` for an unreadable TLS file).
+    """
+    cause = " ".join(scrub(str(exc), uri).split()).rstrip(".")
+    cause = re.sub(r"^\[Errno -?\d+\] ", "", cause) or type(exc).__name__
+    if len(cause) > 240:
+        cause = cause[:237] + "..."
+    return StoreUnavailableError(
+        f"invalid MongoDB URI {mask_uri(uri)}: {cause} (check NEWSCRAWL_MONGO_URI)"
+    )
 
 
 def unavailable(uri: str, exc: BaseException, timeout_ms: int) -> StoreUnavailableError:
@@ -149,8 +166,8 @@ def open_store(
 ) -> Store:
     """Connect to ``uri`` (or start/reuse the embedded server when empty) and ping it.
 
-    Raises :class:`StoreUnavailableError` (one line, password masked) when the server
-    cannot be started or does not answer within ``timeout_ms``.
+    Raises :class:`StoreUnavailableError` (one line, password masked) when the URI is
+    invalid, or the server cannot be started or does not answer within ``timeout_ms``.
     """
     server: EmbeddedServer | None = None
     if not uri:
@@ -163,15 +180,19 @@ def open_store(
             ) from None
         uri = server.uri
     try:
+        check_options(uri)
+        # connect=False: the constructor only parses (no SRV lookup), so what it raises is
+        # a problem of the URI itself; the ping below connects.
         client: MongoClient[Document] = MongoClient(
             uri,
             serverSelectionTimeoutMS=timeout_ms,
             connectTimeoutMS=timeout_ms,
             tz_aware=True,
             appname="newscrawl",
+            connect=False,
         )
-    except (PyMongoError, OSError) as exc:  # invalid URI, SRV lookup, unreadable tlsCAFile
-        raise unavailable(uri, exc, timeout_ms) from None
+    except (PyMongoError, ValueError, TypeError, OSError) as exc:
+        raise invalid_uri(uri, exc) from None
     try:
         client.admin.command("ping")
         quirks = detect_quirks(client)

@@ -5,11 +5,17 @@ sometimes in query options (``password=``, ``tlsCertificateKeyFilePassword=``,
 ``authMechanismProperties=AWS_SESSION_TOKEN:…``). Operators paste odd strings too (an
 unescaped ``@`` or ``/`` in the password, no scheme at all), so the parser here is a
 forgiving string scan, not :mod:`urllib.parse`: when in doubt it hides more, never less.
+
+:func:`check_options` is the strict check of a URI's options that ``MongoClient`` does not
+do (it warns about an unknown option or a bad value and goes on without it).
 """
 
 from __future__ import annotations
 
 import re
+
+from pymongo.errors import ConfigurationError, PyMongoError
+from pymongo.uri_parser import split_options
 
 MASK = "****"
 
@@ -102,3 +108,53 @@ def scrub(text: str, uri: str) -> str:
         if len(secret) >= 3:
             text = text.replace(secret, MASK)
     return text
+
+
+class UriOptionError(ValueError):
+    """An option of a MongoDB URI that pymongo does not accept; one line, no secret."""
+
+
+_SCHEMES = ("mongodb://", "mongodb+srv://")
+_OPTION_NAME_RE = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
+_SUGGESTIONS_RE = re.compile(r"Did you mean one of \(([^)]*)\)")
+
+
+def check_options(uri: str) -> None:
+    """Raise :class:`UriOptionError` when an option in ``uri``'s query string is unknown or
+    has a value pymongo rejects; nothing is resolved or connected.
+
+    ``MongoClient`` only warns about such an option and then leaves it out, so a typo
+    (``authSorce=admin``) would surface much later as an authentication failure or a
+    timeout. Each option is checked on its own so that the error can name it: by its key,
+    never its value, and only when the key cannot be a piece of the password (an
+    unescaped ``?`` in a password makes pymongo read the rest as options). URIs of another
+    scheme are left to ``MongoClient``, which rejects them.
+    """
+    if not uri.startswith(_SCHEMES):
+        return
+    _, _, query = uri.partition("?")
+    if not query:
+        return
+    pieces = [query] if "&" in query and ";" in query else re.split(r"[&;]", query)
+    for piece in pieces:
+        try:
+            split_options(piece, validate=True, warn=False)
+        except ConfigurationError as exc:
+            raise UriOptionError(_option_problem(exc, piece.partition("=")[0], uri)) from exc
+        except (PyMongoError, ValueError, TypeError, OSError) as exc:
+            raise UriOptionError(" ".join(scrub(str(exc), uri).split())) from exc
+
+
+def _option_problem(exc: ConfigurationError, key: str, uri: str) -> str:
+    """pymongo's reason, with the unknown key (and pymongo's guesses) when safe to show."""
+    text = " ".join(scrub(str(exc), uri).split())
+    if not text.startswith("Unknown option"):
+        return text
+    _, password = split_credentials(uri)
+    if password and key in password:
+        return "unknown option (a '?' in the password must be written %3F)"
+    if _OPTION_NAME_RE.fullmatch(key) is None:
+        return "unknown option"
+    suggestions = _SUGGESTIONS_RE.search(text)
+    guess = f" (did you mean one of {suggestions.group(1)}?)" if suggestions else ""
+    return f"unknown option {key}{guess}"
