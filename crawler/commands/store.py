@@ -2,7 +2,8 @@
 
 - ``status``: where the store is (masked URI), whether the embedded server runs, what waits
   in the spool.
-- ``replay``: write spooled articles (kept while MongoDB was down) into the store.
+- ``replay``: write spooled articles (kept while MongoDB was down) into the store, after
+  creating the consumer indexes as a crawl does (a no-op when they exist).
 - ``stop``: stop the embedded server that crawls leave running for consumers.
 """
 

@@ -29,13 +29,17 @@ def _config(settings_like: Mapping[str, Any]) -> StoreConfig:
 def replay_spool(settings_like: Mapping[str, Any]) -> ReplayResult:
     """Write the spooled articles to the store (idempotent; see :mod:`.spool`).
 
-    Raises :class:`StoreUnavailableError` when the store cannot be opened.
+    The consumer indexes are created first, as a crawl does (a no-op when they exist):
+    a store that only ever received a replayed spool is queried like any other.
+    Nothing is opened when the spool is empty. Raises :class:`StoreUnavailableError`
+    when the store cannot be opened.
     """
     config = _config(settings_like)
     if not Spool(config.spool_dir).files():
         return ReplayResult()
     store = open_store_from_config(config)
     try:
+        store.ensure_indexes()
         writer = BatchWriter(
             store.articles, config.batch_size, quirks=store.quirks, retry=RetryPolicy(retries=1)
         )
