@@ -17,7 +17,7 @@ When MongoDB is unreachable when the crawl starts, opening the spider fails and 
 stops before any page is fetched, unless ``NEWSCRAWL_SPOOL_ON_START_FAILURE`` is on (it
 needs ``NEWSCRAWL_SPOOL_ENABLED``). Then the pipeline starts *spool-only*: every batch goes
 to the spool (fsynced, as during an outage) without a connection attempt per batch; the
-store is tried again every :attr:`MongoPipeline.reopen_seconds` and once more when the
+store is tried again every ``NEWSCRAWL_STORE_RETRY_SECONDS`` (30) and once more when the
 crawl ends. When it answers, later batches are written to it, the spool is replayed, and
 the run is recorded in ``crawl_runs`` (with the crawl's start time); if it never answers,
 the run is not recorded and the next crawl (or ``scrapy store replay``) replays the spool.
@@ -109,9 +109,6 @@ class MongoPipeline:
     instead (see the module docstring).
     """
 
-    #: While spool-only, the store is tried again this often (seconds), from the timer.
-    reopen_seconds: float = 30.0
-
     def __init__(
         self, config: StoreConfig, crawler: Crawler, *, spool_on_start: bool = False
     ) -> None:
@@ -173,16 +170,16 @@ class MongoPipeline:
             spool=spool,
         )
         self.stats.set_value(f"{PREFIX}/unreachable_at_start", 1)
-        self._next_reopen = time.monotonic() + self.reopen_seconds
+        self._next_reopen = time.monotonic() + self.config.retry_seconds
         logger.warning(
             "%s. %s is on: the crawl goes on and every article goes to the spool in %s; "
-            "they are written to MongoDB when it answers again (tried every %.0f s and when "
+            "they are written to MongoDB when it answers again (tried every %g s and when "
             "the crawl ends; else by the next crawl or `scrapy store replay`). Until then "
             "this crawl cannot be recorded in crawl_runs.",
             exc,
             SPOOL_ON_START_FAILURE,
             self.config.spool_dir,
-            self.reopen_seconds,
+            self.config.retry_seconds,
         )
 
     async def _use_store(self, store: Store, *, replay_first: bool) -> None:
@@ -247,7 +244,7 @@ class MongoPipeline:
             store = await run_in_thread(self._try_open_store)
         finally:
             self._reopening = False
-            self._next_reopen = time.monotonic() + self.reopen_seconds
+            self._next_reopen = time.monotonic() + self.config.retry_seconds
         if store is None:
             return
         # No batch is written meanwhile: the next ones go to the store, after the spool.
@@ -341,7 +338,7 @@ class MongoPipeline:
 
     def _on_timer(self) -> None:
         """Write a batch that has waited ``flush_seconds`` (a slow trickle of articles);
-        while spool-only, try the store again every ``reopen_seconds``."""
+        while spool-only, try the store again every ``NEWSCRAWL_STORE_RETRY_SECONDS``."""
         if self.writer is None:
             return
         if self.store is None and not self._reopening and time.monotonic() >= self._next_reopen:

@@ -78,6 +78,11 @@ NEWSCRAWL_SPOOL_ENABLED = True
 NEWSCRAWL_SPOOL_ON_START_FAILURE = os.environ.get(
     "NEWSCRAWL_SPOOL_ON_START_FAILURE", ""
 ).strip().lower() in {"1", "true", "yes"}
+#: Seconds between tries of an unreachable MongoDB during a crawl: the store pipeline
+#: (spool-only since the start) tries to reconnect this often, and the spider's "already
+#: stored?" lookup, after a failure, fetches article links without asking for this long.
+#: The duplicate check has its own pause, NEWSCRAWL_DEDUP_RETRY_SECONDS (30 as well).
+NEWSCRAWL_STORE_RETRY_SECONDS = 30.0
 #: Section pages: how many hops of same-site listing links are followed from a section page.
 NEWSCRAWL_SECTION_DEPTH = 1
 #: Skip feed and sitemap entries dated older than this many days (0: no limit).

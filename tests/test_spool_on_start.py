@@ -25,10 +25,12 @@ import pytest
 from pymongo import MongoClient
 from pymongo.database import Database
 from pymongo.errors import OperationFailure
+from scrapy.utils.test import get_crawler
 
+from crawler.spiders.news import NewsSpider
 from crawler.summary import summarize
 from pipelines.mongo import MongoPipeline, spool_on_start_failure
-from pipelines.storage.config import SettingError
+from pipelines.storage.config import SettingError, StoreConfig
 from pipelines.storage.connect import open_store, preflight, unavailable
 from pipelines.storage.documents import article_id, to_document
 from pipelines.storage.embedded import EmbeddedServer, free_port
@@ -36,7 +38,7 @@ from pipelines.storage.errors import EmbeddedServerError, StoreUnavailableError
 from pipelines.storage.known import RetryGate
 from pipelines.storage.spool import Spool, decode, replay
 from pipelines.storage.writer import BatchWriter, is_unreachable
-from settings.base import ITEM_PIPELINES
+from settings import base as project_settings
 from tests.conftest import CrawlRunner
 from tests.mocksite import MockSite
 from tests.test_crawl_e2e import expected_articles
@@ -54,15 +56,6 @@ FAST = {
     "NEWSCRAWL_EXTRACT_WORKERS": "0",
     "NEWSCRAWL_MONGO_TIMEOUT_MS": "300",
 }
-
-
-MONGO_PIPELINE = "pipelines.mongo.MongoPipeline"
-
-
-class QuickReopenPipeline(MongoPipeline):
-    """The store pipeline, trying an unreachable store again every 0.2 s instead of 30 s."""
-
-    reopen_seconds = 0.2
 
 
 def _spooled_ids(spool_dir: Path) -> list[str]:
@@ -267,9 +260,7 @@ def test_store_back_during_the_crawl_is_used_from_then_on(
             fault_site,
             down_server.uri,
             tmp_path / "data",
-            ITEM_PIPELINES=json.dumps(
-                {**ITEM_PIPELINES, MONGO_PIPELINE: None, f"{__name__}.QuickReopenPipeline": 900}
-            ),
+            NEWSCRAWL_STORE_RETRY_SECONDS="0.2",  # instead of 30 s
         )
     finally:
         client.close()
@@ -417,6 +408,26 @@ def test_retry_gate_waits_after_a_failure() -> None:
     gate.failed()
     gate.succeeded()
     assert gate.ready()
+
+
+def test_store_retry_seconds_is_one_setting_for_the_pipeline_and_the_spider() -> None:
+    project = {
+        name: value
+        for name, value in vars(project_settings).items()
+        if name.startswith("NEWSCRAWL_")
+    }
+    assert project["NEWSCRAWL_STORE_RETRY_SECONDS"] == 30.0
+    crawler = get_crawler(NewsSpider, {**project, "NEWSCRAWL_STORE_RETRY_SECONDS": "0.5"})
+    assert MongoPipeline.from_crawler(crawler).config.retry_seconds == 0.5
+    assert NewsSpider.from_crawler(crawler)._known_gate.seconds == 0.5
+    crawler = get_crawler(NewsSpider, project)
+    assert MongoPipeline.from_crawler(crawler).config.retry_seconds == 30.0
+    assert NewsSpider.from_crawler(crawler)._known_gate.seconds == 30.0
+    assert StoreConfig.from_settings({}).retry_seconds == 30.0
+    with pytest.raises(SettingError, match="NEWSCRAWL_STORE_RETRY_SECONDS must be a number"):
+        StoreConfig.from_settings({"NEWSCRAWL_STORE_RETRY_SECONDS": "soon"})
+    with pytest.raises(SettingError, match="NEWSCRAWL_STORE_RETRY_SECONDS must be at least"):
+        StoreConfig.from_settings({"NEWSCRAWL_STORE_RETRY_SECONDS": -1})
 
 
 def test_summary_names_spooled_and_replayed_articles() -> None:

@@ -13,7 +13,7 @@ thread, with an LRU cache) and the stored ones are counted as
 ``newscrawl/spider/skipped/already_stored``. When the store cannot be asked (it is
 unreachable, e.g. a crawl going on into the spool), the failure is logged and counted once
 (``newscrawl/spider/known/errors``) and the store is not asked again for
-:data:`~pipelines.storage.known.STORE_RETRY_SECONDS`: meanwhile every article link is
+``NEWSCRAWL_STORE_RETRY_SECONDS`` (30): meanwhile every article link is
 fetched, counted as ``newscrawl/spider/known/unasked``. Feeds, sitemaps and section pages
 are fetched on every run. With ``NEWSCRAWL_REFETCH_ENABLED`` stored articles first seen less than
 ``NEWSCRAWL_REFETCH_HOURS`` ago are fetched again (at most ``NEWSCRAWL_REFETCH_MAX`` times
@@ -97,7 +97,7 @@ class NewsSpider(Spider):
         self.refetch: RefetchPolicy | None = None
         self._store: Store | None = None
         self._known: KnownUrls | None = None
-        self._known_gate = RetryGate()
+        self._known_gate = RetryGate(StoreConfig.retry_seconds)
         self._known_lock = DeferredLock()
 
     @classmethod
@@ -120,6 +120,7 @@ class NewsSpider(Spider):
             "NEWSCRAWL_SKIP_STORED", True
         ):
             spider.store_config = StoreConfig.from_settings(settings)
+            spider._known_gate = RetryGate(spider.store_config.retry_seconds)
             spider.known_cache_size = settings.getint("NEWSCRAWL_KNOWN_CACHE_SIZE", 100_000)
             if settings.getbool("NEWSCRAWL_REFETCH_ENABLED", False):
                 spider.refetch = RefetchPolicy(
@@ -200,7 +201,7 @@ class NewsSpider(Spider):
             self._known_gate.failed()
             logger.warning(
                 "Could not ask the store which articles it has (%s); article links are "
-                "fetched without asking it for the next %.0f s",
+                "fetched without asking it for the next %g s",
                 exc,
                 self._known_gate.seconds,
             )

@@ -90,6 +90,9 @@ class StoreConfig:
     - ``spool_dir``: ``NEWSCRAWL_SPOOL_DIR``, where batches go when MongoDB stays down
       (default ``<data_dir>/spool``); replayed at the next start.
     - ``spool_enabled``: ``NEWSCRAWL_SPOOL_ENABLED``.
+    - ``retry_seconds``: ``NEWSCRAWL_STORE_RETRY_SECONDS``, the pause between tries of an
+      unreachable store during a crawl (the store pipeline's reconnect, the spider's
+      "already stored?" lookup).
     """
 
     uri: str = ""
@@ -103,6 +106,7 @@ class StoreConfig:
     retries: int = 3
     spool_dir: Path = Path("data/spool")
     spool_enabled: bool = True
+    retry_seconds: float = 30.0
 
     @classmethod
     def from_settings(cls, settings: Mapping[str, Any]) -> StoreConfig:
@@ -124,6 +128,7 @@ class StoreConfig:
             retries=_int(settings, "NEWSCRAWL_MONGO_RETRIES", 3, 0),
             spool_dir=spool_dir,
             spool_enabled=_bool(settings, "NEWSCRAWL_SPOOL_ENABLED", True),
+            retry_seconds=_float(settings, "NEWSCRAWL_STORE_RETRY_SECONDS", 30.0, 0.0),
         )
 
 

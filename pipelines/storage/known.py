@@ -22,7 +22,8 @@ created_at}``; :func:`alias_documents` builds them for a stored or dropped artic
 When the store cannot be reached (down at the start of a crawl that goes on into the spool,
 or gone mid-crawl), every lookup would wait for the driver's server-selection timeout.
 :class:`RetryGate` remembers the failure so that lookups answer "nothing known" (every link
-is fetched) for a while without touching the network.
+is fetched) for a while without touching the network (the spider keeps it closed for
+``NEWSCRAWL_STORE_RETRY_SECONDS``).
 """
 
 from __future__ import annotations
@@ -50,10 +51,6 @@ Document = dict[str, Any]
 #: Fields read from ``articles`` for a known URL (enough for the re-fetch decision).
 _PROJECTION = {"first_seen": 1, "fetch_count": 1}
 
-#: After a failed lookup, the store is not asked again for this many seconds (the same
-#: pause as the store writer's after a failed write).
-STORE_RETRY_SECONDS = 30.0
-
 
 class RetryGate:
     """Whether to try the store now: not until ``seconds`` after the last failure.
@@ -61,9 +58,7 @@ class RetryGate:
     ``clock``: a monotonic clock in seconds (tests pass a fake one).
     """
 
-    def __init__(
-        self, seconds: float = STORE_RETRY_SECONDS, *, clock: Callable[[], float] = time.monotonic
-    ) -> None:
+    def __init__(self, seconds: float, *, clock: Callable[[], float] = time.monotonic) -> None:
         if seconds < 0:
             raise ValueError("seconds must not be negative")
         self.seconds = seconds
