@@ -140,3 +140,9 @@ NEWSCRAWL_REFETCH_HOURS = 48.0
 NEWSCRAWL_REFETCH_MAX = 3
 #: Copies of a stored story: "link" (store with duplicate_of and a shared cluster_id) or "drop".
 NEWSCRAWL_DUPLICATES = "link"
+#: The duplicate check asks the store about articles in batches (fixed round trips per batch):
+#: at most this many per batch, and a batch that is not full waits this long for more.
+NEWSCRAWL_DEDUP_BATCH_SIZE = 64
+NEWSCRAWL_DEDUP_LINGER_SECONDS = 0.5
+#: After a store error the duplicate check lets articles pass unchecked for this long.
+NEWSCRAWL_DEDUP_RETRY_SECONDS = 30.0

@@ -118,6 +118,9 @@ class Deduplicator:
         self.index = index
         self.recent_size = recent_size
         self._clusters: OrderedDict[str, tuple[str, str | None]] = OrderedDict()
+        #: Ids the last :meth:`check_many` found unrecorded in the index (see
+        #: :meth:`NearDupIndex.record`); used and cleared by the next :meth:`commit_many`.
+        self._fresh: set[str | None] = set()
 
     # --- one article (tests, tools) ------------------------------------------------------
     def check(self, doc_id: str, text: str) -> Decision:
@@ -155,7 +158,11 @@ class Deduplicator:
             for a in prepared
             if a.doc_id not in stored
         ]
-        found = iter(self.index.find_many(queries))
+        lookups = self.index.lookup(queries)
+        self._fresh.update(
+            q.exclude for q, found in zip(queries, lookups, strict=True) if not found.recorded
+        )
+        found = iter(lookup.matches for lookup in lookups)
         store_matches = [[] if a.doc_id in stored else next(found) for a in prepared]
         decisions: list[Decision] = []
         earlier: dict[str, int] = {}  # doc_id -> position, for ids seen twice in a batch
@@ -206,7 +213,9 @@ class Deduplicator:
                 self._remember(article.doc_id, (decision.cluster_id, decision.duplicate_of))
             if sketch is not None:
                 entries.append(Entry(article.doc_id, sketch, decision.fingerprint))
-        self.index.record(entries)
+        fresh = {entry.article_id for entry in entries} & self._fresh
+        self._fresh.clear()
+        self.index.record(entries, fresh=fresh)
 
     # --- internals -----------------------------------------------------------------------
     def _stored_fingerprints(self, doc_ids: Sequence[str]) -> dict[str, str | None]:

@@ -80,6 +80,15 @@ class Query:
 
 
 @dataclass(frozen=True)
+class Lookup:
+    """What the index holds for one query: its matches, and whether its own id is recorded
+    under one of its keys (it was recorded before, with this text or a similar one)."""
+
+    matches: list[Match]
+    recorded: bool
+
+
+@dataclass(frozen=True)
 class Entry:
     """One article to record: its id, sketch and (optional) exact fingerprint."""
 
@@ -184,32 +193,39 @@ class NearDupIndex:
     def find_sketch(self, sketch: Sketch, *, exclude: Iterable[str] = ()) -> list[Match]:
         """Like :meth:`find` for a sketch made with this index's parameters."""
         excluded = set(exclude)
-        return self._find_all([Query(sketch)], [excluded])[0]
+        return self._find_all([Query(sketch)], [excluded])[0].matches
 
     def find_many(self, queries: Sequence[Query]) -> list[list[Match]]:
         """Matches of each query, most similar first (exact copies first of all).
 
         Two queries for the whole batch, whatever its size: the buckets of all their keys,
-        then the sketches of all candidates.
+        then the sketches of all candidates (those not cached).
         """
+        return [found.matches for found in self.lookup(queries)]
+
+    def lookup(self, queries: Sequence[Query]) -> list[Lookup]:
+        """Like :meth:`find_many`, also telling whether each query's own id is recorded."""
         return self._find_all(queries, [{q.exclude} if q.exclude else set() for q in queries])
 
-    def _find_all(
-        self, queries: Sequence[Query], excluded: Sequence[set[str]]
-    ) -> list[list[Match]]:
+    def _find_all(self, queries: Sequence[Query], excluded: Sequence[set[str]]) -> list[Lookup]:
         keys_of = [_bucket_keys(q.sketch, q.fingerprint) for q in queries]
         buckets = self._buckets(set().union(*keys_of)) if keys_of else {}
         candidates_of: list[list[str]] = []
+        recorded: list[bool] = []
         for keys, skip in zip(keys_of, excluded, strict=True):
             shared: Counter[str] = Counter()
+            seen_self = False
             for key in keys:
                 for article_id in buckets.get(key, ()):
                     if article_id not in skip:
                         shared[article_id] += 1
+                    else:
+                        seen_self = True
             candidates_of.append([aid for aid, _ in shared.most_common(self.max_candidates)])
+            recorded.append(seen_self)
         stored = self._load({aid for candidates in candidates_of for aid in candidates})
-        results: list[list[Match]] = []
-        for query, candidates in zip(queries, candidates_of, strict=True):
+        results: list[Lookup] = []
+        for query, candidates, seen_self in zip(queries, candidates_of, recorded, strict=True):
             matches = []
             for article_id in candidates:
                 found = stored.get(article_id)
@@ -225,7 +241,7 @@ class NearDupIndex:
                 if comparison.duplicate:
                     matches.append(Match(article_id, round(comparison.similarity, 4)))
             matches.sort(key=lambda m: (not m.exact, -m.similarity, m.article_id))
-            results.append(matches)
+            results.append(Lookup(matches, seen_self))
         return results
 
     def _buckets(self, keys: set[int]) -> dict[int, set[str]]:
@@ -294,18 +310,22 @@ class NearDupIndex:
         """Record a sketch under ``article_id``, replacing an earlier one."""
         self.record([Entry(article_id, sketch, fingerprint)])
 
-    def record(self, entries: Sequence[Entry]) -> None:
+    def record(self, entries: Sequence[Entry], *, fresh: Iterable[str] = ()) -> None:
         """Record many articles, each replacing what was stored under its id.
 
         At most five round trips for the whole batch: the earlier keys of these ids, the
         sketches, the buckets to leave (an edited text), new buckets, and pushes onto
-        existing ones. The last entry of an id wins.
+        existing ones. The last entry of an id wins. ``fresh``: ids a lookup just found
+        unrecorded, whose earlier keys need not be asked for (should one have been
+        recorded with an entirely different text, its old buckets keep a stale id, which
+        only adds a candidate that the comparison rejects).
         """
         latest = {entry.article_id: entry for entry in entries}
         if not latest:
             return
         previous: dict[str, set[int]] = {}
-        for chunk in _chunks(sorted(latest)):
+        asked = sorted(set(latest) - set(fresh))
+        for chunk in _chunks(asked):
             for doc in self.sketches.find({"_id": {"$in": list(chunk)}}, {"b": 1, "f": 1}):
                 fingerprint = doc.get("f")
                 keys = {int(k) for k in doc.get("b", ())}
