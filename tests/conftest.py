@@ -4,17 +4,15 @@ Storage tests use ``NEWSCRAWL_MONGO_URI`` when it is set (a real MongoDB in a us
 otherwise start the embedded nx-27017 server on a free port for the session. Every test gets
 its own database. Crawls run the real ``scrapy crawl news`` in a subprocess (Twisted's reactor
 cannot be restarted inside one process) with the test settings, and report the final stats.
+The fault site (a few slow stories with hooks, see :mod:`tests.helpers`) is per test.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
 import uuid
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -22,10 +20,11 @@ import pytest
 from pymongo import MongoClient
 from pymongo.database import Database
 
+from tests.helpers import CrawlResult, FaultSite, run_crawl_process, start_fault_site
 from tests.mocksite import MockSite, start_mock_site
 from tests.mongo_server import start_test_server
 
-ROOT = Path(__file__).resolve().parent.parent
+__all__ = ["CrawlResult", "CrawlRunner"]
 
 
 @pytest.fixture(scope="session")
@@ -74,24 +73,6 @@ def mock_site() -> Iterator[MockSite]:
         site.stop()
 
 
-@dataclass
-class CrawlResult:
-    """What one ``scrapy crawl news`` run did."""
-
-    returncode: int
-    stdout: str
-    stderr: str
-    stats: dict[str, Any] = field(default_factory=dict)
-
-    def newscrawl(self) -> dict[str, Any]:
-        """The ``newscrawl/`` slice of the stats, without values that vary between runs."""
-        return {
-            key: value
-            for key, value in self.stats.items()
-            if key.startswith("newscrawl/") and key != "newscrawl/mongo/uri"
-        }
-
-
 CrawlRunner = Callable[..., CrawlResult]
 
 
@@ -116,10 +97,24 @@ def run_crawl(tmp_path: Path, mongo_uri: str, db_name: str) -> CrawlRunner:
         command = [sys.executable, "-m", "scrapy", "crawl", "news", *args]
         for key, value in (settings or {}).items():
             command += ["-s", f"{key}={value}"]
-        proc = subprocess.run(
-            command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout, check=False
-        )
-        stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
-        return CrawlResult(proc.returncode, proc.stdout, proc.stderr, stats)
+        return run_crawl_process(command, env, stats_file, timeout)
 
     return run
+
+
+@pytest.fixture
+def seeds(tmp_path: Path, mock_site: MockSite) -> Path:
+    """A seed folder with the mock site's seed (id ``mocknews``)."""
+    folder = tmp_path / "seeds"
+    mock_site.write_seed(folder)
+    return folder
+
+
+@pytest.fixture
+def fault_site(tmp_path: Path) -> Iterator[FaultSite]:
+    """The fault site of this test, its seed in ``tmp_path / "fault-seeds"``."""
+    site = start_fault_site(tmp_path / "fault-seeds")
+    try:
+        yield site
+    finally:
+        site.site.stop()

@@ -12,39 +12,10 @@ from typing import Any
 import pytest
 from pymongo.database import Database
 
-from crawler.urls import canonicalize
 from pipelines.storage import article_id
 from tests.conftest import CrawlRunner
+from tests.helpers import expected_articles
 from tests.mocksite import MockSite
-
-#: Mock pages that must not become documents, and why.
-UNSTORED_CASES = {
-    "server_error",  # HTTP 500
-    "not_found",  # HTTP 404
-    "not_html",  # a PDF at an article URL
-    "timeout",  # slower than DOWNLOAD_TIMEOUT
-    "needs_js",  # an app shell without rendering (rendering has its own tests)
-    "non_article_listing",
-    "non_article_video",
-}
-
-
-def expected_articles(site: MockSite) -> dict[str, dict[str, Any]]:
-    """Canonical URL -> manifest entry for every page that must be stored."""
-    expected = {}
-    for path, entry in site.manifest["articles"].items():
-        if UNSTORED_CASES.isdisjoint(entry["cases"]):
-            expected[canonicalize(site.url(path))] = entry
-    return expected
-
-
-@pytest.fixture
-def seeds(tmp_path: Path, mock_site: MockSite) -> Path:
-    folder = tmp_path / "seeds"
-    folder.mkdir()
-    mock_site.write_seed(folder)
-    return folder
-
 
 CRAWL_SETTINGS = {"NEWSCRAWL_RENDER_ENABLED": "False"}
 

@@ -10,13 +10,9 @@ request) is covered by tests/test_store_faults.py and tests/test_crawl_e2e.py.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -40,14 +36,9 @@ from pipelines.storage.spool import Spool, decode, replay
 from pipelines.storage.writer import BatchWriter, is_unreachable
 from settings import base as project_settings
 from tests.conftest import CrawlRunner
+from tests.helpers import CrawlResult, FaultSite, expected_articles, fault_crawl, store_replay
 from tests.mocksite import MockSite
-from tests.test_crawl_e2e import expected_articles
-from tests.test_store_faults import FaultSite, _crawl_command
-from tests.test_store_faults import fault_site as _fault_site
 
-ROOT = Path(__file__).resolve().parent.parent
-#: The store fault tests' site: a few stories, each answered after a delay, with hooks.
-fault_site = _fault_site
 PASSWORD = "Hunter2Secret"
 #: The mock site without rendering, cleaning inline, short store timeouts (the store is
 #: tried at the pre-flight, when the pipeline opens, by the spider and the duplicate check).
@@ -68,25 +59,6 @@ def _spooled_ids(spool_dir: Path) -> list[str]:
     return sorted(ids)
 
 
-def _store_replay(uri: str, database: str, data_dir: Path) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "SCRAPY_PROJECT": "test",
-        "NEWSCRAWL_MONGO_URI": uri,
-        "NEWSCRAWL_MONGO_DATABASE": database,
-        "NEWSCRAWL_DATA_DIR": str(data_dir),
-    }
-    return subprocess.run(
-        [sys.executable, "-m", "scrapy", "store", "replay"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
 def _documents(uri: str, database: str) -> tuple[list[str], list[dict[str, Any]]]:
     """Canonical URL of every stored article (with repeats, if any), and the crawl runs.
 
@@ -105,21 +77,6 @@ def _documents(uri: str, database: str) -> tuple[list[str], list[dict[str, Any]]
 
 def _repeated(values: list[str]) -> dict[str, int]:
     return {value: n for value, n in Counter(values).items() if n > 1}
-
-
-@dataclass
-class _Finished:
-    returncode: int
-    stdout: str
-    stderr: str
-    stats: dict[str, Any] = field(default_factory=dict)
-
-
-@pytest.fixture
-def seeds(tmp_path: Path, mock_site: MockSite) -> Path:
-    folder = tmp_path / "seeds"
-    mock_site.write_seed(folder)
-    return folder
 
 
 @pytest.fixture
@@ -195,7 +152,7 @@ def test_crawl_into_the_spool_then_replay_stores_each_article_once(  # noqa: PLR
     # MongoDB comes back on that port: `scrapy store replay` stores each article once
     down_server.start()
     live = f"mongodb://127.0.0.1:{port}/"
-    replayed = _store_replay(live, db_name, tmp_path / "data")
+    replayed = store_replay(live, db_name, tmp_path / "data")
     assert replayed.returncode == 0, replayed.stdout + replayed.stderr
     assert replayed.stdout.startswith(f"replayed {n} articles ({n} new), skipped 0, damaged 0")
     urls, runs = _documents(live, db_name)
@@ -304,21 +261,14 @@ def test_setting_without_the_spool_is_a_configuration_error(
     assert len(mock_site.requested_paths()) == before
 
 
-def _spool_crawl(fs: FaultSite, uri: str, data_dir: Path, **settings: str) -> _Finished:
+def _spool_crawl(fs: FaultSite, uri: str, data_dir: Path, **settings: str) -> CrawlResult:
     """``scrapy crawl news`` on the fault site into database ``spool``, the setting on."""
-    command, env, stats_file = _crawl_command(fs, uri, "spool", data_dir)
     options = {
         "NEWSCRAWL_SPOOL_ON_START_FAILURE": "True",
         "NEWSCRAWL_MONGO_TIMEOUT_MS": "250",
         **settings,
     }
-    for key, value in options.items():
-        command += ["-s", f"{key}={value}"]
-    proc = subprocess.run(
-        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=90, check=False
-    )
-    stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
-    return _Finished(proc.returncode, proc.stdout, proc.stderr, stats)
+    return fault_crawl(fs, uri, "spool", data_dir, settings=options)
 
 
 def _wait_for(condition: Callable[[], bool], seconds: float = 10.0) -> None:

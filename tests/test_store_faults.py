@@ -3,119 +3,28 @@
 Each test starts an nx-27017 server of its own on a free port (it stops and restarts it)
 and a mock site of its own that serves a few demo stories under ``/faults/`` from one
 section page, each answered after a short delay so that a crawl lasts long enough to be
-interrupted at a known point. Every test asserts the exact stored documents: one per
+interrupted at a known point (the ``fault_site`` fixture, see :mod:`tests.helpers`). Every
+test asserts the exact stored documents: one per
 story, counted by canonical URL (0 lost, 0 duplicated).
 """
 
 from __future__ import annotations
 
-import json
 import os
 import random
-import re
 import signal
 import subprocess
-import sys
-import threading
 import time
-import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from pymongo import MongoClient
 
-from crawler.urls import canonicalize
-from demo.build_site import MANIFEST_PATH, SITE_DIR
-from demo.server import Request, Response, Route, SiteServer
 from pipelines.storage.embedded import EmbeddedServer, free_port
-from tests.mocksite import MockSite, start_mock_site
-
-ROOT = Path(__file__).resolve().parent.parent
-STORY_PATTERN = r"/(ar|en)/news/\d{4}/\d{2}/(?!live-coverage-index|video-)[a-z0-9-]+\.html$"
-N_STORIES = 4
-PAGE_DELAY = 0.25
-#: Fast and small: no rendering, inline cleaning, one page at a time, tiny batches.
-SETTINGS = {
-    "NEWSCRAWL_RENDER_ENABLED": "False",
-    "NEWSCRAWL_EXTRACT_WORKERS": "0",
-    "NEWSCRAWL_MONGO_BATCH_SIZE": "1",
-    "NEWSCRAWL_MONGO_FLUSH_SECONDS": "0.1",
-    "NEWSCRAWL_MONGO_TIMEOUT_MS": "500",
-    "NEWSCRAWL_MONGO_RETRIES": "0",
-    "CONCURRENT_REQUESTS": "1",
-    "LOG_LEVEL": "INFO",
-}
-
-
-def _stories() -> list[str]:
-    """Paths of the first few Arabic demo stories (distinct texts, no copies)."""
-    manifest: dict[str, Any] = json.loads(MANIFEST_PATH.read_text(encoding="utf-8"))
-    paths = sorted(p for p in manifest["articles"] if re.search(STORY_PATTERN, p))
-    return [p for p in paths if p.startswith("/ar/")][:N_STORIES]
-
-
-@dataclass
-class FaultSite:
-    """The own mock site; ``hooks[n]`` runs before the ``n``-th story request is answered."""
-
-    site: MockSite
-    paths: list[str]
-    seeds: Path
-    hooks: dict[int, Callable[[], object]] = field(default_factory=dict)
-
-    def expected(self) -> list[str]:
-        return sorted(canonicalize(self.site.url(p)) for p in self.paths)
-
-
-@pytest.fixture
-def fault_site(tmp_path: Path) -> Iterator[FaultSite]:
-    sources = _stories()
-    assert len(sources) == N_STORIES
-    paths = [f"/faults/a{i}.html" for i in range(N_STORIES)]
-    bodies = {
-        path: (SITE_DIR / src.lstrip("/")).read_bytes().replace(src.encode(), path.encode())
-        for path, src in zip(paths, sources, strict=True)
-    }
-    holder: dict[str, FaultSite] = {}
-    lock = threading.Lock()
-    served = [0]
-
-    def article(path: str) -> Route:
-        def serve(request: Request, server: SiteServer) -> Response:
-            with lock:
-                hook = holder["site"].hooks.pop(served[0], None)
-                served[0] += 1
-            if hook is not None:
-                hook()
-            time.sleep(PAGE_DELAY)
-            return Response(body=bodies[path])
-
-        return serve
-
-    def section(request: Request, server: SiteServer) -> Response:
-        links = "".join(f'<li><a href="{p}">story {p}</a></li>' for p in paths)
-        return Response(body=f"<html><body><ul>{links}</ul></body></html>".encode())
-
-    routes: dict[str, Route] = {p: article(p) for p in paths}
-    routes["/faults/index.html"] = section
-    site = start_mock_site(extra_routes=routes)
-    seeds = tmp_path / "seeds"
-    site.write_seed(
-        seeds,
-        id="faults",
-        feeds=[],
-        sections=[site.url("/faults/index.html")],
-        article_url_pattern=r"/faults/a\d+\.html$",
-    )
-    holder["site"] = FaultSite(site, paths, seeds)
-    try:
-        yield holder["site"]
-    finally:
-        site.stop()
+from tests.helpers import N_STORIES, ROOT, FaultSite, fault_crawl, fault_crawl_command
 
 
 @pytest.fixture
@@ -127,47 +36,6 @@ def server(tmp_path: Path) -> Iterator[EmbeddedServer]:
         yield embedded
     finally:
         embedded.stop()
-
-
-def _crawl_command(
-    fs: FaultSite, uri: str, database: str, data_dir: Path, jobdir: Path | None = None
-) -> tuple[list[str], dict[str, str], Path]:
-    stats_file = data_dir / f"stats-{uuid.uuid4().hex[:8]}.json"
-    env = {
-        **os.environ,
-        "SCRAPY_PROJECT": "test",
-        "NEWSCRAWL_SEEDS": str(fs.seeds),
-        "NEWSCRAWL_MONGO_URI": uri,
-        "NEWSCRAWL_MONGO_DATABASE": database,
-        "NEWSCRAWL_STATS_FILE": str(stats_file),
-        "NEWSCRAWL_DATA_DIR": str(data_dir),
-    }
-    command = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", "site=faults"]
-    settings = dict(SETTINGS)
-    if jobdir is not None:
-        settings["JOBDIR"] = str(jobdir)
-    for key, value in settings.items():
-        command += ["-s", f"{key}={value}"]
-    data_dir.mkdir(parents=True, exist_ok=True)
-    return command, env, stats_file
-
-
-@dataclass
-class Finished:
-    returncode: int
-    stderr: str
-    stats: dict[str, Any]
-
-
-def _crawl(
-    fs: FaultSite, uri: str, database: str, data_dir: Path, jobdir: Path | None = None
-) -> Finished:
-    command, env, stats_file = _crawl_command(fs, uri, database, data_dir, jobdir)
-    proc = subprocess.run(
-        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=90, check=False
-    )
-    stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
-    return Finished(proc.returncode, proc.stderr, stats)
 
 
 def _stored(uri: str, database: str) -> list[str]:
@@ -188,7 +56,7 @@ def test_stopped_server_named_by_uri_stops_before_fetching(
     server: EmbeddedServer, fault_site: FaultSite, tmp_path: Path
 ) -> None:
     server.stop()
-    result = _crawl(fault_site, server.uri, "faults", tmp_path / "data")
+    result = fault_crawl(fault_site, server.uri, "faults", tmp_path / "data")
     assert result.returncode == 2, result.stderr[-3000:]
     lines = [line for line in result.stderr.splitlines() if line.startswith("newscrawl:")]
     assert len(lines) == 1, result.stderr[-3000:]
@@ -214,7 +82,7 @@ def test_server_stopped_mid_crawl_and_restarted_loses_and_duplicates_nothing(
 
     fault_site.hooks[1] = server.stop
     fault_site.hooks[3] = restart_once_spooling
-    result = _crawl(fault_site, server.uri, "faults", tmp_path / "data")
+    result = fault_crawl(fault_site, server.uri, "faults", tmp_path / "data")
     assert result.returncode == 0, result.stderr[-3000:]
     stats = result.stats
     assert stats["newscrawl/mongo/spooled"] >= 1, stats
@@ -230,13 +98,13 @@ def test_server_down_until_the_end_is_replayed_by_the_next_crawl(
     server: EmbeddedServer, fault_site: FaultSite, tmp_path: Path
 ) -> None:
     fault_site.hooks[2] = server.stop
-    first = _crawl(fault_site, server.uri, "faults", tmp_path / "data")
+    first = fault_crawl(fault_site, server.uri, "faults", tmp_path / "data")
     assert first.returncode == 0, first.stderr[-3000:]
     spooled = first.stats["newscrawl/mongo/spooled"]
     assert spooled >= 2, first.stats  # at least the stories fetched after the stop
     server.start()
     assert len(_stored(server.uri, "faults")) == N_STORIES - spooled
-    second = _crawl(fault_site, server.uri, "faults", tmp_path / "data")
+    second = fault_crawl(fault_site, server.uri, "faults", tmp_path / "data")
     assert second.returncode == 0, second.stderr[-3000:]
     assert second.stats["newscrawl/mongo/replayed"] == spooled, second.stats
     assert second.stats.get("newscrawl/spider/fetched", 0) == 0  # nothing left to fetch
@@ -253,7 +121,7 @@ def test_sigkilled_crawls_rerun_with_their_jobdir_store_each_story_once(
         database = f"kill{trial}"
         data_dir = tmp_path / f"trial{trial}"
         jobdir = data_dir / "job"
-        command, env, _ = _crawl_command(fault_site, server.uri, database, data_dir, jobdir)
+        command, env, _ = fault_crawl_command(fault_site, server.uri, database, data_dir, jobdir)
         proc = subprocess.Popen(
             command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
@@ -263,7 +131,7 @@ def test_sigkilled_crawls_rerun_with_their_jobdir_store_each_story_once(
         except subprocess.TimeoutExpired:
             os.kill(proc.pid, signal.SIGKILL)
             proc.wait()
-        rerun = _crawl(fault_site, server.uri, database, data_dir, jobdir)
+        rerun = fault_crawl(fault_site, server.uri, database, data_dir, jobdir)
         assert rerun.returncode == 0, (trial, delay, rerun.stderr[-3000:])
         urls = _stored(server.uri, database)
         _no_duplicates(urls)

@@ -8,9 +8,6 @@ embedded server keeps neither (DESIGN.md §3).
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,8 +18,8 @@ from pymongo.database import Database
 from pipelines.storage.documents import Upsert, article_id, to_document
 from pipelines.storage.maintenance import replay_spool
 from pipelines.storage.spool import Spool
+from tests.helpers import store_replay
 
-ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2024, 6, 1, 10, 0, tzinfo=UTC)
 
 #: Key fields of the indexes docs/schema.md lists, per collection (``_id`` comes anyway).
@@ -76,22 +73,7 @@ def test_store_replay_command_creates_the_documented_indexes(
     data_dir = tmp_path / "data"
     _spool(data_dir / "spool", range(3))
     assert db_name not in db.client.list_database_names()  # a fresh database
-    env = {
-        **os.environ,
-        "SCRAPY_PROJECT": "test",
-        "NEWSCRAWL_MONGO_URI": mongo_uri,
-        "NEWSCRAWL_MONGO_DATABASE": db_name,
-        "NEWSCRAWL_DATA_DIR": str(data_dir),
-    }
-    proc = subprocess.run(
-        [sys.executable, "-m", "scrapy", "store", "replay"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    proc = store_replay(mongo_uri, db_name, data_dir)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.startswith("replayed 3 articles (3 new), skipped 0, damaged 0")
     assert sorted(d["_id"] for d in db.articles.find()) == sorted(
