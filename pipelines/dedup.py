@@ -147,7 +147,7 @@ class DedupPipeline(Component):
         if canonical in self.seen:
             self.count("dropped/duplicate_url")
             if self.store_config is not None and not self._store_down():
-                await self.batcher.submit(_Job(canonical, adapter.asdict(), None))
+                await self.batcher.submit(_Job(canonical, _link_fields(adapter), None))
             raise DropItem(f"duplicate of {canonical}: {adapter['url']}", log_level="INFO")
         self.seen.add(canonical)
         text = str(adapter.get("text") or "")
@@ -156,7 +156,7 @@ class DedupPipeline(Component):
             self.count("unique" if self.store_config is None else "unchecked")
             return item
         article = Article(article_id(canonical), text)
-        decision = await self.batcher.submit(_Job(canonical, adapter.asdict(), article))
+        decision = await self.batcher.submit(_Job(canonical, _link_fields(adapter), article))
         if not isinstance(decision, Decision):
             logger.warning("Duplicate check failed for %s: %s", adapter["url"], decision)
             adapter["fingerprint"] = fingerprint_of(text)
@@ -233,6 +233,11 @@ class DedupPipeline(Component):
         assert self.store is not None
         write_aliases(self.store.url_aliases, aliases)
         return results
+
+
+def _link_fields(adapter: ItemAdapter) -> dict[str, Any]:
+    """The fields :func:`_links` reads (not a copy of the whole item and its text)."""
+    return {"request_url": adapter.get("request_url"), "url": adapter.get("url")}
 
 
 def _links(fields: Mapping[str, Any], *more: str) -> list[str]:
