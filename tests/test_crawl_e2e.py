@@ -14,7 +14,7 @@ from pymongo.database import Database
 
 from pipelines.storage import article_id
 from tests.conftest import CrawlRunner
-from tests.helpers import expected_articles
+from tests.helpers import FaultSite, expected_articles
 from tests.mocksite import MockSite
 
 CRAWL_SETTINGS = {"NEWSCRAWL_RENDER_ENABLED": "False"}
@@ -75,13 +75,12 @@ def test_crawl_stores_exactly_the_articles(
 
 
 def test_unreachable_store_stops_before_fetching(
-    run_crawl: CrawlRunner, seeds: Path, mock_site: MockSite, tmp_path: Path
+    run_crawl: CrawlRunner, fault_site: FaultSite
 ) -> None:
-    before = len(mock_site.requested_paths())
     result = run_crawl(
         "-a",
-        "site=mocknews",
-        seeds=seeds,
+        "site=faults",
+        seeds=fault_site.seeds,
         settings={
             "NEWSCRAWL_MONGO_URI": "mongodb://crawler:s3cret@127.0.0.1:9/?authSource=admin",
             "NEWSCRAWL_MONGO_TIMEOUT_MS": "500",
@@ -92,7 +91,7 @@ def test_unreachable_store_stops_before_fetching(
     assert len(lines) == 1
     assert "127.0.0.1:9" in lines[0]
     assert "s3cret" not in result.stderr + result.stdout
-    assert len(mock_site.requested_paths()) == before
+    assert fault_site.site.requested_paths() == []
 
 
 @pytest.mark.parametrize(
@@ -115,17 +114,16 @@ def test_unreachable_store_stops_before_fetching(
     ],
     ids=["bad-port", "unknown-option"],
 )
-def test_invalid_uri_is_one_line_and_exit_2(  # noqa: PLR0917 (fixtures and parameters)
-    run_crawl: CrawlRunner,
-    seeds: Path,
-    mock_site: MockSite,
-    uri: str,
-    settings: dict[str, str],
-    line: str,
+def test_invalid_uri_is_one_line_and_exit_2(
+    run_crawl: CrawlRunner, fault_site: FaultSite, uri: str, settings: dict[str, str], line: str
 ) -> None:
-    before = len(mock_site.requested_paths())
+    # A site of the test's own: the shared mock site records the slow answers of earlier
+    # crawls when they end, which may be during this test.
     result = run_crawl(
-        "-a", "site=mocknews", seeds=seeds, settings={**settings, "NEWSCRAWL_MONGO_URI": uri}
+        "-a",
+        "site=faults",
+        seeds=fault_site.seeds,
+        settings={**settings, "NEWSCRAWL_MONGO_URI": uri},
     )
     assert result.returncode == 2, result.stderr[-3000:]
     lines = [text for text in result.stderr.splitlines() if text.startswith("newscrawl:")]
@@ -133,7 +131,7 @@ def test_invalid_uri_is_one_line_and_exit_2(  # noqa: PLR0917 (fixtures and para
     assert "Traceback" not in result.stderr
     assert "s3cret" not in result.stderr + result.stdout
     assert result.stats == {}  # the crawl never started
-    assert len(mock_site.requested_paths()) == before
+    assert fault_site.site.requested_paths() == []
 
 
 def test_bad_seed_is_one_clear_line(run_crawl: CrawlRunner, tmp_path: Path) -> None:
