@@ -30,7 +30,7 @@ from __future__ import annotations
 import logging
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -153,12 +153,13 @@ class NearDupIndex:
         bands: str = "neardup_bands",
         max_candidates: int = 200,
         max_bucket: int = 500,
-        cache_size: int = 5000,
+        cache_size: int = 2000,
     ) -> None:
         self.params = params or SketchParams()
         #: Sketches recorded or read by this process, newest last (read-through cache: a
         #: crawl compares each article with up to ``max_candidates`` stored ones, mostly
-        #: its own recent articles, which then need no transfer).
+        #: its own recent articles, which then need no transfer). About 3 KB each for a
+        #: 600-word article, so the default 2,000 cost some 6 MiB.
         self.cache_size = cache_size
         self._cache: OrderedDict[str, tuple[Sketch | None, str | None]] = OrderedDict()
         self.sketches: Collection[Document] = db[sketches]
@@ -352,7 +353,8 @@ class NearDupIndex:
             self.bands.bulk_write(leaving, ordered=False)
         self._add_to_buckets(joining)
         for aid, entry in latest.items():
-            self._remember(aid, (entry.sketch, entry.fingerprint))
+            # comparisons need no band keys (a tuple of 42 ints, a third of the entry)
+            self._remember(aid, (replace(entry.sketch, band_keys=()), entry.fingerprint))
 
     def add_many(self, sketches: Iterable[tuple[str, Sketch]]) -> int:
         """Record many new articles at once (bulk loads); returns how many were written.
