@@ -322,6 +322,8 @@ def test_is_unreachable_tells_an_outage_from_a_configuration_error(tmp_path: Pat
 
     assert is_unreachable(opening(f"mongodb://127.0.0.1:{free_port()}/"))
     assert not is_unreachable(opening("mongodb://u:pa:ss99@db/"))  # invalid URI
+    # a DNS record that cannot be found counts as an outage, like a host name
+    assert is_unreachable(opening("mongodb+srv://u:pw@cluster0.example.invalid/"))
     with pytest.raises(StoreUnavailableError) as invalid:
         preflight({"NEWSCRAWL_MONGO_BATCH_SIZE": "many"})
     assert not is_unreachable(invalid.value)

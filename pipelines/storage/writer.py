@@ -39,7 +39,13 @@ from typing import Any, Protocol
 from bson.errors import BSONError
 from pymongo import UpdateOne
 from pymongo.collection import Collection
-from pymongo.errors import BulkWriteError, ConnectionFailure, OperationFailure, PyMongoError
+from pymongo.errors import (
+    BulkWriteError,
+    ConfigurationError,
+    ConnectionFailure,
+    OperationFailure,
+    PyMongoError,
+)
 
 from pipelines.storage.compat import ServerQuirks, detect_quirks
 from pipelines.storage.documents import Upsert
@@ -74,8 +80,8 @@ def is_transient(exc: BaseException) -> bool:
 
 def is_unreachable(exc: BaseException) -> bool:
     """True when opening the store failed because nothing answered, so it may come back by
-    itself: connection refused, no answer in time, host name not found, or the embedded
-    server would not start.
+    itself: connection refused, no answer in time, host name (or ``mongodb+srv://`` DNS
+    record) not found, or the embedded server would not start.
 
     False for problems that waiting does not fix: authentication or authorization, an
     invalid URI or TLS file, an invalid store setting. A
@@ -88,6 +94,8 @@ def is_unreachable(exc: BaseException) -> bool:
     if isinstance(exc, StoreUnavailableError):
         cause = exc.__cause__ or exc.__context__
         return cause is not None and is_unreachable(cause)
+    if isinstance(exc, ConfigurationError) and "DNS" in str(exc):
+        return True  # a mongodb+srv:// lookup that failed, as a host name not found does
     return isinstance(exc, ConnectionFailure)
 
 
