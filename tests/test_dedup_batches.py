@@ -174,7 +174,14 @@ def test_micro_batcher_sends_what_arrives_while_a_batch_runs() -> None:
             results = await asyncio.gather(*tasks, return_exceptions=True)
             out = [r if isinstance(r, int) else type(r).__name__ for r in results]
             out.append(await batcher.submit(100))  # alone: sent at once, not held back
-            print(json.dumps({"sizes": sizes, "results": out, "batches": batcher.batches}))
+            # with a linger, items that trickle in within it share one batch
+            lingering = MicroBatcher(double, max_size=16, linger=0.5)
+            async def later(i):
+                await asyncio.sleep(0.02 * i)
+                return await lingering.submit(200 + i)
+            trickled = await asyncio.gather(*(later(i) for i in range(5)))
+            print(json.dumps({"sizes": sizes, "results": out, "batches": batcher.batches,
+                              "trickled": trickled, "lingering": lingering.batches}))
 
         def run():
             d = deferred_from_coro(main())
@@ -193,7 +200,9 @@ def test_micro_batcher_sends_what_arrives_while_a_batch_runs() -> None:
     )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
-    assert report["sizes"] == [16, 16, 16, 2, 1]
+    assert report["sizes"] == [16, 16, 16, 2, 1, 5]
+    assert report["trickled"] == [400, 402, 404, 406, 408]
+    assert report["lingering"] == 1
     assert report["batches"] == 5
     # items 0..15 shared a batch with 13: each of them got the batch's error
     expected = ["ValueError"] * 16 + [2 * i for i in range(16, 50)] + [200]
