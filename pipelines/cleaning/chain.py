@@ -30,7 +30,7 @@ from lxml.html import HtmlElement
 from pipelines.cleaning import zwnj
 from pipelines.cleaning.appended import article_container, cut_appended, keep_only, main_heading
 from pipelines.cleaning.decode import decode_page
-from pipelines.cleaning.dom import TextIndex, remove, text_of
+from pipelines.cleaning.dom import TextIndex, text_of
 from pipelines.cleaning.extract import run_trafilatura
 from pipelines.cleaning.language import detect_language
 from pipelines.cleaning.metadata import extract_metadata
@@ -93,11 +93,19 @@ def _metadata(root: HtmlElement, page: PageInput) -> dict[str, Any]:
     return {name: getattr(meta, name, None) for name in _METADATA_FIELDS}
 
 
-def _apply_hints(root: HtmlElement, hints: SiteHints, removed: Counter[str]) -> None:
+def _apply_hints(
+    root: HtmlElement, index: TextIndex, hints: SiteHints, removed: Counter[str]
+) -> TextIndex:
+    """Remove the seed's ``noise_css`` elements, keep only its ``body_css`` element.
+
+    Returns the index of the tree as it now is: ``index`` brought up to date when only
+    ``noise_css`` elements went (cheap: only their ancestors are measured again), a new one
+    when ``body_css`` rebuilt the body.
+    """
     for selector in hints.noise_css:
         for el in root.cssselect(selector):
             if el.getparent() is not None:
-                remove(el)
+                index.remove(el)
                 removed["hint/noise_css"] += 1
     if hints.body_css:
         matches = root.cssselect(hints.body_css)
@@ -111,6 +119,9 @@ def _apply_hints(root: HtmlElement, hints: SiteHints, removed: Counter[str]) -> 
             body.text = None
             body.append(chosen)
             removed["hint/body_css"] += 1
+            return TextIndex(root)
+    index.refresh()
+    return index
 
 
 def _clean_tree(
@@ -125,9 +136,10 @@ def _clean_tree(
     """Run the DOM rules; returns the visible tags."""
     book = phrase_book()
     if page.hints.noise_css or page.hints.body_css:
-        _apply_hints(root, page.hints, removed)
-        index = TextIndex(root)
-        headline = main_heading(root, title)
+        # The index was built before the hints so that page_signals saw the whole page.
+        index = _apply_hints(root, index, page.hints, removed)
+        if removed["hint/noise_css"] or removed["hint/body_css"]:
+            headline = main_heading(root, title)
     head_pos = index.order.get(headline, -1) if headline is not None else -1
     tag_result = find_tags(root, index, book, after=head_pos)
     removed["tag_blocks"] += tag_result.blocks
