@@ -39,8 +39,18 @@ def tokens(el: HtmlElement) -> set[str]:
 
 
 def text_of(el: HtmlElement) -> str:
-    """The element's text with whitespace collapsed."""
-    return " ".join(el.text_content().split())
+    """The element's text with whitespace collapsed.
+
+    The same text as ``el.text_content()`` (every text node under ``el``, no comments), read
+    through libxml2's text serialisation, which costs half as much as ``text_content()``'s
+    XPath call on the small elements the rules read; an element without children has just
+    its ``.text``.
+    """
+    if len(el):
+        raw = etree.tostring(el, method="text", encoding="unicode", with_tail=False)
+    else:
+        raw = el.text or ""
+    return " ".join(raw.split())
 
 
 def remove(el: HtmlElement) -> None:
