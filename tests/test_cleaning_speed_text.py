@@ -1,8 +1,9 @@
 """The fast text helpers give exactly what their plain definitions give.
 
 :func:`fold` translates with one self-filling table and skips ASCII and untouched text;
-:func:`text_of` reads libxml2's text serialisation instead of ``text_content()``. Both are
-checked here against the step-by-step definitions they replaced.
+:func:`key` and :func:`label_key` skip substitutions with nothing to replace; :func:`text_of`
+reads libxml2's text serialisation instead of ``text_content()``. Each is checked here
+against the step-by-step definition it replaced.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from lxml import etree
 
 from pipelines.cleaning.dom import text_of
 from pipelines.cleaning.normalize import fold
+from pipelines.cleaning.phrases import key, label_key
 
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ZERO_WIDTH = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
@@ -57,6 +59,31 @@ def test_fold_of_mixed_texts_matches_the_definition() -> None:
     for _ in range(5000):
         text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 40)))
         assert fold(text) == reference_fold(text), repr(text)
+
+
+def reference_key(text: str) -> str:
+    """:func:`key` as specified: delimiters to " : ", runs of other non-word characters to " "."""
+    folded = re.sub(r"[:：|»>–—]|(?<=\s)-(?=\s)", " : ", reference_fold(text))
+    return " ".join(re.sub(r"[^\w:]+", " ", folded).split())
+
+
+def reference_label_key(text: str) -> str:
+    """:func:`label_key` as specified: the key without colons and trailing counts."""
+    return re.sub(r"(?: \d+)+$", "", " ".join(reference_key(text).replace(":", " ").split()))
+
+
+def test_keys_match_the_definition() -> None:
+    # "»" and a dash between spaces are delimiters too.
+    assert key("إقرأ أيضاً: «الخبر» - عاجل") == "اقرا ايضا : الخبر : : عاجل"
+    assert label_key("التعليقات (3)") == "التعليقات"
+    assert label_key("Comments (١٢)") == "comments"
+    assert label_key("Tags") == "tags"
+    pool = [*" :：|»>–—-_.,،؛()«»0123٣x\tA\u00a0\u3000\x1c", "ال", "خبر", "ﷺ", "①", "²"]
+    rng = random.Random(11)
+    for _ in range(5000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 20)))
+        assert key(text) == reference_key(text), repr(text)
+        assert label_key(text) == reference_label_key(text), repr(text)
 
 
 def test_text_of_equals_collapsed_text_content() -> None:

@@ -35,7 +35,12 @@ PHRASE_DIR = Path(__file__).resolve().parent
 
 #: Delimiters that may close a label: "اقرأ أيضاً:", "شاهد |", "Read more »", "Watch -".
 _DELIM = re.compile(r"[:：|»>–—]|(?<=\s)-(?=\s)")
-_NON_WORD = re.compile(r"[^\w:]+")
+#: A character :data:`_DELIM` may replace ("-" only between spaces): most texts hold none.
+_DELIM_CHAR = re.compile(r"[:：|»>–—-]")
+#: Characters that become a space: all but word characters, ":" and whitespace (whitespace
+#: needs no replacing, the final split collapses it; leaving it alone makes far fewer, so
+#: cheaper, substitutions than replacing every run of non-word characters).
+_PUNCTUATION = re.compile(r"[^\w:\s]")
 _TRAILING_COUNT = re.compile(r"(?: \d+)+$")
 
 
@@ -47,16 +52,23 @@ _KEY_CACHE = 4096
 
 @lru_cache(maxsize=_KEY_CACHE)
 def key(text: str) -> str:
-    """``text`` folded for phrase matching: delimiters become `` : ``, other punctuation a space."""
-    folded = _DELIM.sub(" : ", fold(text))
-    return " ".join(_NON_WORD.sub(" ", folded).split())
+    """``text`` folded for phrase matching: delimiters become `` : ``, other punctuation a space.
+
+    The delimiter substitution (slow: a lookbehind tried at every character) runs only
+    when a quick search finds a delimiter character; most texts have none.
+    """
+    folded = fold(text)
+    if _DELIM_CHAR.search(folded):
+        folded = _DELIM.sub(" : ", folded)
+    return " ".join(_PUNCTUATION.sub(" ", folded).split())
 
 
 @lru_cache(maxsize=_KEY_CACHE)
 def label_key(text: str) -> str:
     """:func:`key` without delimiters and trailing counts ("التعليقات (3)" → "التعليقات")."""
     bare = " ".join(key(text).replace(":", " ").split())
-    return _TRAILING_COUNT.sub("", bare)
+    # A trailing count ends in a digit (``\d`` is any Unicode decimal digit, as isdecimal()).
+    return _TRAILING_COUNT.sub("", bare) if bare[-1:].isdecimal() else bare
 
 
 #: Characters of a text's start that prefix matching looks at (longer than any phrase).
