@@ -2,7 +2,9 @@
 
 The cleaning chain measures a page once, before the site hints, and brings that index up to
 date after the hints removed elements (:meth:`TextIndex.refresh`) instead of measuring the
-whole page again; the rules after it must see exactly what a new index would show.
+whole page again; the rules after it must see exactly what a new index would show. After
+the structural cuts, :meth:`TextIndex.keep_attached` stops listing what is out of the page
+while keeping every measurement.
 """
 
 from __future__ import annotations
@@ -97,3 +99,24 @@ def test_removed_link_box_updates_link_counts_up_the_tree() -> None:
     assert ticker not in index.order
     assert ticker not in index.names
     assert all(el is not ticker for el in index.styled)
+
+
+def test_keep_attached_lists_only_elements_in_the_page() -> None:
+    root = _page()
+    index = TextIndex(root)
+    aside = root.cssselect("aside.newsletter")[0]
+    inner = root.cssselect("div.inner")[0]
+    body = root.find("body")
+    sizes = dict(index.size)
+    positions = dict(index.order)
+    prose = index.prose_within(body)
+    aside.getparent().remove(aside)  # as a rule's cut does: the index is not told
+    index.keep_attached(root)
+    gone = {aside, inner, *aside.iter()}
+    for listed in (index.short, index.classed, index.styled, *index.by_tag.values()):
+        assert not gone & set(listed)
+    assert [el.get("class") for el in index.classed] == ["ticker", "story", "ad"]
+    assert index.tagged("aside") == []
+    assert len(index.tagged("p")) == 2
+    # Measurements stay those of the page as indexed.
+    assert (index.size, index.order, index.prose_within(body)) == (sizes, positions, prose)

@@ -152,6 +152,10 @@ def _clean_tree(
         removed["outside_article"] += 1
     remove_hidden(index, removed)
     remove_skip_ranges(index, book, removed)
+    # The rules below only remove the element they look at, its box or its neighbours, so
+    # elements already out of the page cannot change it: they stop looking at them. (A skip
+    # link out of the page can still remove its live target, so that rule comes first.)
+    index.keep_attached(root)
     remove_figures(index, removed)
     remove_embeds(index, removed)
     remove_labelled_boxes(index, book, removed)

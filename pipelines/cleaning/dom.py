@@ -215,6 +215,26 @@ class TextIndex:
         self._catalogue()
         return True
 
+    def keep_attached(self, root: HtmlElement) -> None:
+        """List only elements still under ``root`` in ``short``, ``by_tag``, ``classed`` and
+        ``styled``, the lists the rules walk.
+
+        After the structural cuts (an appended article, everything outside the article
+        container) most of a page's elements are out of the tree, and a rule that only ever
+        removes the element it looks at (or its box, its neighbours) changes nothing by
+        looking at them. Sizes, positions and prose stay as measured: the rules judge
+        against the page as it was indexed.
+        """
+        attached = set(root.iter())
+        self.short = [el for el in self.short if el in attached]
+        self.classed = [el for el in self.classed if el in attached]
+        self.styled = [el for el in self.styled if el in attached]
+        self.by_tag = {
+            tag: kept
+            for tag, els in self.by_tag.items()
+            if (kept := [el for el in els if el in attached])
+        }
+
     def _catalogue(self) -> None:
         """Positions, the lists by tag and by size, and the prose paragraphs.
 
