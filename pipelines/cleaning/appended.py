@@ -52,6 +52,8 @@ HEADLINE_MIN_WORDS = 4
 FIRST_BODY_ENOUGH = 1000
 FIRST_BODY_SHARE = 0.3
 _LABEL_CATEGORIES = ("read_also", "related", "next_article")
+#: Page chrome that holds neither the headline nor a second article (a header may).
+_CHROME_NOT_HEADER = CHROME_TAGS - {"header"}
 
 
 def _matches_title(text: str, title_key: str) -> bool:
@@ -69,7 +71,7 @@ def main_heading(root: HtmlElement, title: str | None = None) -> HtmlElement | N
     metadata title, when known), else the first ``<h2>`` that does, else the first ``<h1>``:
     sites put their logo in an ``<h1>`` too.
     """
-    h1s = [h for h in root.iter("h1") if text_of(h) and not inside(h, CHROME_TAGS - {"header"})]
+    h1s = [h for h in root.iter("h1") if text_of(h) and not inside(h, _CHROME_NOT_HEADER)]
     if title:
         title_key = label_key(title)
         for heading in h1s:
@@ -217,25 +219,30 @@ def _second_h1(
 def _signal(
     el: HtmlElement, first: _FirstArticle, index: TextIndex, book: PhraseBook
 ) -> tuple[HtmlElement, str] | None:
-    """``(start, signal)`` when a second article starts at ``el``, else ``None``."""
+    """``(start, signal)`` when a second article starts at ``el``, else ``None``.
+
+    The cheap index look-ups go first: most elements hold no prose of their own, so the
+    container tests (class names, attributes) rarely need to run.
+    """
     headline = first.headline
     if el.tag == "h1":
         return _second_h1(el, headline, index)
-    same_container = (el.tag, el.get("class")) == first.container
-    if (_is_container(el) or same_container) and _is_article_like(el, index):
+    if (
+        index.prose_within(el) >= SECOND_BODY_MIN
+        and (_is_container(el) or (el.tag, el.get("class")) == first.container)
+        and _is_article_like(el, index)
+    ):
         return el, "second_container"
     if first.signature and (el.tag, el.get("class") or "") in first.signature:
         heading = _heading_before(el, index)
         if heading is not None and index.link_ratio(heading) < 0.5:
             return _container_start(heading, headline, index), "repeated_header"
         return None
-    if (
-        el.tag in _LABEL_TAGS
-        and index.size.get(el, 0) <= 40
-        and book.label(index.text(el), ("next_article",))
-    ):
+    if el.tag in _LABEL_TAGS and index.size.get(el, 0) <= 40:
         pos = index.order[el]
-        if index.prose_between(pos, pos + 10_000) >= SECOND_BODY_MIN:
+        if index.prose_between(pos, pos + 10_000) >= SECOND_BODY_MIN and book.label(
+            index.text(el), ("next_article",)
+        ):
             return el, "next_label"
     return None
 
@@ -245,6 +252,28 @@ def _first_article_is_enough(start: HtmlElement, head_pos: int, index: TextIndex
     second = index.prose_within(start)
     first = index.prose_between(head_pos, index.order[start])
     return second >= SECOND_BODY_MIN and first >= min(FIRST_BODY_ENOUGH, FIRST_BODY_SHARE * second)
+
+
+def _inside_chrome(el: HtmlElement, known: dict[HtmlElement, bool]) -> bool:
+    """``inside(el, _CHROME_NOT_HEADER)``, remembering the answer for every element on the
+    way up in ``known``: :func:`find_cut` asks for nearly every element of the page, whose
+    ancestors it would otherwise walk again each time (the tree does not change meanwhile)."""
+    path: list[HtmlElement] = []
+    node: HtmlElement | None = el
+    answer = False
+    while node is not None:
+        cached = known.get(node)
+        if cached is not None:
+            answer = cached
+            break
+        if node.tag in _CHROME_NOT_HEADER:
+            answer = True
+            break
+        path.append(node)
+        node = node.getparent()
+    for visited in path:
+        known[visited] = answer
+    return answer
 
 
 def find_cut(
@@ -263,13 +292,21 @@ def find_cut(
         frozenset(_header_signature(headline, index)),
         _first_container(headline, index),
     )
+    # Paragraph text since the headline only grows with the position: once there is enough,
+    # it need not be counted again.
+    enough = False
+    in_chrome: dict[HtmlElement, bool] = {}
     for pos in range(head_pos + 1, len(index.ordered)):
         el = index.ordered[pos]
         if el.tag not in _CANDIDATE_TAGS and not first.signature:
             continue
-        if el.getparent() is None or index.prose_between(head_pos, pos) < FIRST_BODY_MIN:
+        if el.getparent() is None:
             continue
-        if inside(el, CHROME_TAGS - {"header"}):
+        if not enough:
+            if index.prose_between(head_pos, pos) < FIRST_BODY_MIN:
+                continue
+            enough = True
+        if _inside_chrome(el, in_chrome):
             continue
         found = _signal(el, first, index, book)
         if found is None:
