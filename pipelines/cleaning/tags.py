@@ -11,6 +11,7 @@ split on commas.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
@@ -67,6 +68,17 @@ def _is_tag_href(href: str | None) -> bool:
     return bool(_TAG_PATH.search(href.split("?", 1)[0].split("#", 1)[0]))
 
 
+def _only_tag_links(el: HtmlElement) -> bool:
+    """``True`` when ``el`` has links and every one points to a tag or topic page (the first
+    other link ends the look: in a menu or a teaser list it is the first one)."""
+    found = False
+    for a in el.iter("a"):
+        if not _is_tag_href(a.get("href")):
+            return False
+        found = True
+    return found
+
+
 def _items(block: HtmlElement, label: HtmlElement | None, book: PhraseBook) -> list[str]:
     links = [
         a
@@ -114,8 +126,10 @@ def find_tags(root: HtmlElement, index: TextIndex, book: PhraseBook, after: int 
     """
     result = TagResult()
     candidates: list[tuple[HtmlElement, HtmlElement | None]] = []
-    for el in index.short:
-        if index.order[el] <= after or el.tag in {"body", "html", "main", "article"}:
+    # ``short`` is in document order: start right after position ``after``.
+    first = bisect_right(index.short, after, key=index.order.__getitem__)
+    for el in index.short[first:]:
+        if el.tag in {"body", "html", "main", "article"}:
             continue
         size = index.size[el]
         if size > BLOCK_MAX:
@@ -153,9 +167,7 @@ def find_tags(root: HtmlElement, index: TextIndex, book: PhraseBook, after: int 
             or (
                 el.tag in {"section", "div", "aside", "nav", "ul"}
                 and linked >= 0.6
-                and (links := list(el.iter("a")))
-                and len(links) >= 1
-                and all(_is_tag_href(a.get("href")) for a in links)
+                and _only_tag_links(el)
             )
         ):
             candidates.append((el, None))
