@@ -27,6 +27,7 @@ from lxml.html import HtmlElement
 from pipelines.cleaning.dom import (
     CHROME_TAGS,
     HEADINGS,
+    Inside,
     TextIndex,
     cut_from,
     inside,
@@ -254,28 +255,6 @@ def _first_article_is_enough(start: HtmlElement, head_pos: int, index: TextIndex
     return second >= SECOND_BODY_MIN and first >= min(FIRST_BODY_ENOUGH, FIRST_BODY_SHARE * second)
 
 
-def _inside_chrome(el: HtmlElement, known: dict[HtmlElement, bool]) -> bool:
-    """``inside(el, _CHROME_NOT_HEADER)``, remembering the answer for every element on the
-    way up in ``known``: :func:`find_cut` asks for nearly every element of the page, whose
-    ancestors it would otherwise walk again each time (the tree does not change meanwhile)."""
-    path: list[HtmlElement] = []
-    node: HtmlElement | None = el
-    answer = False
-    while node is not None:
-        cached = known.get(node)
-        if cached is not None:
-            answer = cached
-            break
-        if node.tag in _CHROME_NOT_HEADER:
-            answer = True
-            break
-        path.append(node)
-        node = node.getparent()
-    for visited in path:
-        known[visited] = answer
-    return answer
-
-
 def find_cut(
     index: TextIndex, book: PhraseBook, headline: HtmlElement | None
 ) -> tuple[HtmlElement, str] | None:
@@ -295,7 +274,8 @@ def find_cut(
     # Paragraph text since the headline only grows with the position: once there is enough,
     # it need not be counted again.
     enough = False
-    in_chrome: dict[HtmlElement, bool] = {}
+    # The tree does not change while it is searched: remember the chrome test up the tree.
+    in_chrome = Inside(_CHROME_NOT_HEADER)
     for pos in range(head_pos + 1, len(index.ordered)):
         el = index.ordered[pos]
         if el.tag not in _CANDIDATE_TAGS and not first.signature:
@@ -306,7 +286,7 @@ def find_cut(
             if index.prose_between(head_pos, pos) < FIRST_BODY_MIN:
                 continue
             enough = True
-        if _inside_chrome(el, in_chrome):
+        if in_chrome(el):
             continue
         found = _signal(el, first, index, book)
         if found is None:
