@@ -45,7 +45,6 @@ Stats (``newscrawl/dedup/``): ``unique``, ``refetched``, ``duplicate/exact``,
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -73,7 +72,7 @@ from pipelines.similarity.index import NearDupIndex
 from pipelines.storage.config import StoreConfig, setting_enabled
 from pipelines.storage.connect import Store, open_store_from_config
 from pipelines.storage.documents import article_id
-from pipelines.storage.known import alias_documents, write_aliases
+from pipelines.storage.known import RetryGate, alias_documents, write_aliases
 
 logger = logging.getLogger(__name__)
 
@@ -122,7 +121,8 @@ class DedupPipeline(Component):
         self.policy = policy
         self.use_store = setting_enabled(settings, "NEWSCRAWL_MONGO_ENABLED", True)
         self.store_config = StoreConfig.from_settings(settings) if self.use_store else None
-        self.retry_seconds = settings.getfloat("NEWSCRAWL_DEDUP_RETRY_SECONDS", 30.0)
+        #: Not asked for ``NEWSCRAWL_DEDUP_RETRY_SECONDS`` after a store error.
+        self.gate = RetryGate(max(0.0, settings.getfloat("NEWSCRAWL_DEDUP_RETRY_SECONDS", 30.0)))
         self.store: Store | None = None
         self.dedup: Deduplicator | None = None
         self.batcher: MicroBatcher[_Job, Decision | PyMongoError | None] = MicroBatcher(
@@ -130,8 +130,6 @@ class DedupPipeline(Component):
             max(1, settings.getint("NEWSCRAWL_DEDUP_BATCH_SIZE", 64)),
             linger=max(0.0, settings.getfloat("NEWSCRAWL_DEDUP_LINGER_SECONDS", 0.0)),
         )
-        #: ``time.monotonic()`` before which the store is not asked (it just failed).
-        self._retry_at = 0.0
 
     async def close_spider(self, spider: Any = None) -> None:
         self.stats.set_value("dedup/batches", self.batcher.batches)
@@ -146,12 +144,12 @@ class DedupPipeline(Component):
         adapter["canonical_url"] = canonical
         if canonical in self.seen:
             self.count("dropped/duplicate_url")
-            if self.store_config is not None and not self._store_down():
+            if self.store_config is not None and self.gate.ready():
                 await self.batcher.submit(_Job(canonical, _link_fields(adapter), None))
             raise DropItem(f"duplicate of {canonical}: {adapter['url']}", log_level="INFO")
         self.seen.add(canonical)
         text = str(adapter.get("text") or "")
-        if self.store_config is None or self._store_down():
+        if self.store_config is None or not self.gate.ready():
             adapter["fingerprint"] = fingerprint_of(text)
             self.count("unique" if self.store_config is None else "unchecked")
             return item
@@ -181,9 +179,6 @@ class DedupPipeline(Component):
         adapter["similarity"] = decision.similarity
         return item
 
-    def _store_down(self) -> bool:
-        return time.monotonic() < self._retry_at
-
     # --- worker thread -------------------------------------------------------------------
     def _open(self) -> Deduplicator:
         """Open the store on first use (after the store pipeline started the server)."""
@@ -200,7 +195,7 @@ class DedupPipeline(Component):
         try:
             return self._check_batch(jobs)
         except PyMongoError as exc:
-            self._retry_at = time.monotonic() + self.retry_seconds
+            self.gate.failed()
             return [exc] * len(jobs)
 
     def _check_batch(self, jobs: list[_Job]) -> list[Decision | PyMongoError | None]:

@@ -145,10 +145,10 @@ def test_an_unreachable_store_fails_one_batch_then_items_pass_unchecked() -> Non
     pipeline = DedupPipeline.from_crawler(crawler)
     url = "https://www.site-a.example/ar/news/1.html"
     jobs = [_Job(url, {"url": url}, Article("x", STORY)), _Job(url, {"url": url}, None)]
-    assert not pipeline._store_down()
+    assert pipeline.gate.ready()
     results = pipeline._run_batch(jobs)
     assert [type(r).__name__ for r in results] == ["StoreUnavailableError"] * 2
-    assert pipeline._store_down()
+    assert not pipeline.gate.ready()
 
 
 def test_micro_batcher_sends_what_arrives_while_a_batch_runs() -> None:
