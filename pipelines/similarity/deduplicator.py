@@ -81,6 +81,9 @@ class Decision:
     #: For a re-fetch: whether the text's fingerprint differs from the stored one.
     changed: bool = False
     sketch: Sketch | None = field(default=None, repr=False, compare=False)
+    #: The lookup found nothing recorded under this id, so recording it need not read its
+    #: earlier keys (see :meth:`NearDupIndex.record`).
+    fresh: bool = field(default=False, compare=False)
 
 
 def fingerprint_of(text: str) -> str | None:
@@ -118,9 +121,6 @@ class Deduplicator:
         self.index = index
         self.recent_size = recent_size
         self._clusters: OrderedDict[str, tuple[str, str | None]] = OrderedDict()
-        #: Ids the last :meth:`check_many` found unrecorded in the index (see
-        #: :meth:`NearDupIndex.record`); used and cleared by the next :meth:`commit_many`.
-        self._fresh: set[str | None] = set()
 
     # --- one article (tests, tools) ------------------------------------------------------
     def check(self, doc_id: str, text: str) -> Decision:
@@ -158,17 +158,13 @@ class Deduplicator:
             for a in prepared
             if a.doc_id not in stored
         ]
-        lookups = self.index.lookup(queries)
-        self._fresh.update(
-            q.exclude for q, found in zip(queries, lookups, strict=True) if not found.recorded
-        )
-        found = iter(lookup.matches for lookup in lookups)
-        store_matches = [[] if a.doc_id in stored else next(found) for a in prepared]
+        found = iter(self.index.lookup(queries))
+        lookups = [None if a.doc_id in stored else next(found) for a in prepared]
         decisions: list[Decision] = []
         earlier: dict[str, int] = {}  # doc_id -> position, for ids seen twice in a batch
         batch = _BatchIndex(self.index)
-        for position, (article, matches) in enumerate(zip(prepared, store_matches, strict=True)):
-            if article.doc_id in stored or article.doc_id in earlier:
+        for position, (article, lookup) in enumerate(zip(prepared, lookups, strict=True)):
+            if lookup is None or article.doc_id in earlier:
                 before = (
                     stored[article.doc_id]
                     if article.doc_id in stored
@@ -181,7 +177,7 @@ class Deduplicator:
                     sketch=article.sketch,
                 )
             else:
-                best = _best([*matches, *batch.find(article)])
+                best = _best([*lookup.matches, *batch.find(article)])
                 decision = (
                     Decision(UNIQUE, article.fingerprint, cluster_id=article.doc_id)
                     if best is None
@@ -193,7 +189,7 @@ class Deduplicator:
                         match="exact" if best.exact else "near",
                     )
                 )
-                decision = replace(decision, sketch=article.sketch)
+                decision = replace(decision, sketch=article.sketch, fresh=not lookup.recorded)
                 if link or decision.outcome != DUPLICATE:
                     batch.add(position, article)
             earlier.setdefault(article.doc_id, position)
@@ -213,8 +209,7 @@ class Deduplicator:
                 self._remember(article.doc_id, (decision.cluster_id, decision.duplicate_of))
             if sketch is not None:
                 entries.append(Entry(article.doc_id, sketch, decision.fingerprint))
-        fresh = {entry.article_id for entry in entries} & self._fresh
-        self._fresh.clear()
+        fresh = {a.doc_id for a, d in zip(articles, decisions, strict=True) if d.fresh}
         self.index.record(entries, fresh=fresh)
 
     # --- internals -----------------------------------------------------------------------
@@ -273,7 +268,13 @@ class Deduplicator:
             own_id = articles[len(resolved)].doc_id
             if own_id in (first, cluster):  # its own copy (it was recorded, not stored)
                 resolved.append(
-                    Decision(UNIQUE, decision.fingerprint, own_id, sketch=decision.sketch)
+                    Decision(
+                        UNIQUE,
+                        decision.fingerprint,
+                        own_id,
+                        sketch=decision.sketch,
+                        fresh=decision.fresh,
+                    )
                 )
                 continue
             resolved.append(replace(decision, cluster_id=cluster, duplicate_of=first))
