@@ -133,6 +133,19 @@ def _number(settings: BaseSettings, name: str, kind: type[_N], default: _N) -> _
         raise ValueError(f"{name} must be a number (got {value!r})") from None
 
 
+def _wake(engine: Any) -> None:
+    """Have the engine start scheduled downloads now (it has no public call for this).
+
+    ``ExecutionEngine.unpause`` only clears a flag; the engine's loop runs again on its
+    next event or on its 5-second heartbeat. Scheduling its loop call is what those events
+    do. Without the private slot (another Scrapy version) the heartbeat still resumes.
+    """
+    slot = getattr(engine, "_slot", None)
+    nextcall = getattr(slot, "nextcall", None)
+    if nextcall is not None:
+        nextcall.schedule()
+
+
 class ExtractPipeline(Component):
     """Run the cleaning chain on every fetched page, in worker processes or inline."""
 
@@ -185,9 +198,9 @@ class ExtractPipeline(Component):
     def _on_saturated(self, saturated: bool) -> None:
         """Pause the engine's downloads while pages wait for room in the pool.
 
-        Resuming needs no extra nudge: the engine looks for new requests whenever a
-        response finishes its way through the pipelines, and a page is in flight whenever
-        the pool stops being saturated.
+        On resume the engine is woken at once: by itself it looks for new requests only
+        when a download or a response's items finish, and while the earlier pages wait in
+        the duplicate check's batch that can be a second away, with the workers idle.
         """
         if not self.config.backpressure:
             return
@@ -201,6 +214,7 @@ class ExtractPipeline(Component):
             self.stats.inc_value("extract/pool/pauses")
         elif not saturated and self._paused_at is not None:
             engine.unpause()
+            _wake(engine)
             self._paused_seconds += time.monotonic() - self._paused_at
             self._paused_at = None
 

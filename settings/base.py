@@ -118,6 +118,12 @@ NEWSCRAWL_EXTRACT_START_METHOD = "forkserver"
 NEWSCRAWL_EXTRACT_BACKPRESSURE = True
 #: Items processed at once per response (Scrapy's default of 100 starts that many tasks).
 CONCURRENT_ITEMS = 16
+#: Bytes of fetched pages whose items are still in the pipelines before Scrapy stops
+#: downloading (its default is 5 MB). Pages wait for a worker and then for the duplicate
+#: check's next batch, up to about 200 pages of ~100 KB at once; with 5 MB the engine
+#: stopped downloading while the workers ran dry. Bounded, so memory does not grow with
+#: the crawl.
+SCRAPER_SLOT_MAX_ACTIVE_SIZE = 24_000_000
 
 ITEM_PIPELINES = {
     "pipelines.extract.ExtractPipeline": 100,

@@ -382,11 +382,27 @@ def test_pipeline_cleans_inline_when_workers_cannot_start(pages: list[PageInput]
     assert stats["newscrawl/extract/errors/pool_broken"] == 1
 
 
+class StubNextCall:
+    """Stands for the engine's loop call: records that it was scheduled."""
+
+    def __init__(self, calls: list[str]) -> None:
+        self.calls = calls
+
+    def schedule(self) -> None:
+        self.calls.append("wake")
+
+
+class StubSlot:
+    def __init__(self, calls: list[str]) -> None:
+        self.nextcall = StubNextCall(calls)
+
+
 class StubEngine:
     """Records what the pipeline asks of the engine."""
 
     def __init__(self) -> None:
         self.calls: list[str] = []
+        self._slot = StubSlot(self.calls)
 
     def pause(self) -> None:
         self.calls.append("pause")
@@ -401,7 +417,8 @@ def test_pipeline_pauses_downloads_while_the_pool_is_full(pages: list[PageInput]
     pipeline.crawler.engine = engine  # type: ignore[assignment]
     results = run(_process(pipeline, [_item(pages[0]) for _ in range(6)]))
     assert [ItemAdapter(r)["text"] for r in results] == ["cleaned"] * 6
-    assert engine.calls == ["pause", "unpause"]
+    # Resuming wakes the engine's loop, which otherwise waits for its next event.
+    assert engine.calls == ["pause", "unpause", "wake"]
     stats = pipeline.stats.get_stats()
     assert stats["extract/pool/pauses"] == 1
     assert stats["extract/pool/waiting_max"] == 5
