@@ -41,6 +41,7 @@ from typing import Any
 
 from pymongo import MongoClient
 
+from bench import flow
 from bench.procstats import ProcessFigures, TreeSampler, read_process
 from bench.sitegen import DEFAULT_N, DEFAULT_ROOT, DEFAULT_SEED, ensure_site, seed_toml
 from pipelines.storage.embedded import EmbeddedServer, free_port
@@ -74,6 +75,8 @@ class RunFigures:
     load_before: float = 0.0
     load_after: float = 0.0
     stats: dict[str, Any] = field(default_factory=dict)
+    #: The crawl's flow samples (:mod:`bench.flow`); empty for the other runs.
+    flow: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def pages_per_second(self) -> float:
@@ -296,6 +299,7 @@ def run_crawl(
         load_before=load,
         load_after=_load(),
         stats={k: v for k, v in stats.items() if k.startswith(("newscrawl/", "extract/"))},
+        flow=list(probe.get("flow", [])),
     )
 
 
@@ -345,6 +349,11 @@ def backpressure(run: RunFigures) -> str:
         f"{stats.get('extract/pool/paused_seconds', 0.0):.1f} s in all; at most "
         f"{stats.get('extract/pool/waiting_max', 0)} fetched pages waited for a worker"
     )
+
+
+def flow_line(run: RunFigures) -> str:
+    """How the pages flowed through the crawl (:func:`bench.flow.summarize`)."""
+    return flow.summarize(run.flow, int(run.stats.get("extract/pool/workers", 0)))
 
 
 def summary(runs: dict[str, RunFigures]) -> str:
@@ -467,6 +476,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(table(list(runs.values())))
         print(backpressure(runs["crawl"]))
+        print(flow_line(runs["crawl"]))
         print(summary(runs))
         output["runs"] = {key: asdict(run) for key, run in runs.items()}
         output["summary"] = summary(runs)

@@ -3,7 +3,8 @@
 It counts every command the crawl sends to MongoDB (pymongo command monitoring, so every
 round trip of every client the crawl opens after start-up: bulk writes, single inserts,
 index creation, look-ups) and, when the engine has stopped, writes the process's own CPU
-time and peak memory with those counts to the JSON file named by ``BENCH_PROBE_FILE``.
+time and peak memory with those counts to the JSON file named by ``BENCH_PROBE_FILE``,
+with the flow samples of :mod:`bench.flow` taken every quarter second.
 Enabled by the benchmark with ``-s EXTENSIONS=…``; never part of a normal crawl.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import resource
 import threading
+import time
 from collections import Counter
 from pathlib import Path
 from typing import Self
@@ -20,6 +22,9 @@ from pymongo import monitoring
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from twisted.internet.task import LoopingCall
+
+from bench import flow
 
 
 class CommandCounter(monitoring.CommandListener):
@@ -51,21 +56,35 @@ class CommandCounter(monitoring.CommandListener):
 class BenchProbe:
     """Write CPU time, peak memory and MongoDB round trips at engine stop."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, crawler: Crawler) -> None:
         self.path = path
+        self.crawler = crawler
         self.counter = CommandCounter()
         monitoring.register(self.counter)
+        self.samples: list[dict[str, object]] = []
+        self.started = time.monotonic()
+        self.sampler = LoopingCall(self._sample)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         path = crawler.settings.get("BENCH_PROBE_FILE")
         if not path:
             raise NotConfigured("set BENCH_PROBE_FILE")
-        probe = cls(Path(path))
+        probe = cls(Path(path), crawler)
+        crawler.signals.connect(probe.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(probe.engine_stopped, signal=signals.engine_stopped)
         return probe
 
+    def spider_opened(self) -> None:
+        self.sampler.start(flow.INTERVAL, now=False)
+
+    def _sample(self) -> None:
+        if self.crawler.engine is not None and self.crawler.engine.running:
+            self.samples.append(flow.sample(self.crawler, time.monotonic() - self.started))
+
     def engine_stopped(self) -> None:
+        if self.sampler.running:
+            self.sampler.stop()
         usage = resource.getrusage(resource.RUSAGE_SELF)
         data = {
             "cpu_seconds": usage.ru_utime + usage.ru_stime,
@@ -73,5 +92,6 @@ class BenchProbe:
             "round_trips": sum(self.counter.commands.values()),
             "commands": dict(self.counter.commands),
             "commands_by_collection": dict(self.counter.by_collection),
+            "flow": self.samples,
         }
         self.path.write_text(json.dumps(data), encoding="utf-8")

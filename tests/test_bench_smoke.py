@@ -52,6 +52,7 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
     lines = done.stdout.splitlines()
     assert lines[0].startswith("run ")
     assert any(line.startswith("crawl (scrapy crawl news)") for line in lines)
+    assert any(line.startswith("flow: first page fetched at ") for line in lines)
     assert lines[-1].startswith("end to end ")
     assert "× plain trafilatura in 1 process" in lines[-1]
     assert "× the naive crawl" in lines[-1]
@@ -76,6 +77,12 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
         "update:articles", 0
     )
     assert 0 < article_writes < N
+    # The flow samples follow the pages: counts never go down and end with every page.
+    samples = crawl["flow"]
+    assert samples, "no flow samples"
+    cleaned = [sample["cleaned"] for sample in samples]
+    assert cleaned == sorted(cleaned) and cleaned[-1] <= N
+    assert all(sample["pool_in_flight"] >= 0 for sample in samples)
     naive = runs["naive"]
     assert naive["commands"]["insert"] == N
     assert naive["round_trips"] >= N
