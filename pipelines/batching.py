@@ -9,9 +9,11 @@ fill, so a lone item goes at once and a busy crawl gets large batches by itself.
 Batches run one at a time, in arrival order, so each batch sees everything the previous
 one wrote (two copies of a story in consecutive batches are compared with each other).
 
-``linger`` (seconds) lets a batch that is not full wait that long for more items before it
-goes: each round trip costs CPU on both ends (tens to hundreds of microseconds in pymongo
-and far more in the embedded server), and during a crawl items arrive a few at a time.
+``linger`` (seconds) lets a batch that is not full wait up to that long for more items
+before it goes: each round trip costs CPU on both ends (tens to hundreds of microseconds in
+pymongo and far more in the embedded server), and during a crawl items arrive a few at a
+time. The wait ends early once no item has arrived for a fifth of ``linger``: at the end of
+a crawl, or in a lull, nothing more is coming and the items already there should not wait.
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ class MicroBatcher(Generic[T, R]):
         self.largest = 0
         self._pending: list[tuple[T, Deferred[R]]] = []
         self._running = False
+        self._arrivals = 0
 
     @property
     def waiting(self) -> int:
@@ -62,6 +65,7 @@ class MicroBatcher(Generic[T, R]):
         """The result of ``function`` for ``item`` (batched with its neighbours)."""
         result: Deferred[R] = Deferred()
         self._pending.append((item, result))
+        self._arrivals += 1
         if not self._running:
             self._running = True
             deferred_from_coro(self._drain())
@@ -71,7 +75,7 @@ class MicroBatcher(Generic[T, R]):
         try:
             while self._pending:
                 if self.linger and len(self._pending) < self.max_size:
-                    await _sleep(self.linger)
+                    await self._gather()
                 batch = self._pending[: self.max_size]
                 del self._pending[: self.max_size]
                 self.batches += 1
@@ -90,6 +94,18 @@ class MicroBatcher(Generic[T, R]):
                     waiting.callback(value)
         finally:
             self._running = False
+
+    async def _gather(self) -> None:
+        """Wait up to ``linger`` for a full batch, less once items stop arriving."""
+        quiet = self.linger / 5
+        waited = 0.0
+        while waited < self.linger and len(self._pending) < self.max_size:
+            before = self._arrivals
+            step = min(quiet, self.linger - waited)
+            await _sleep(step)
+            waited += step
+            if self._arrivals == before:
+                return
 
 
 async def _sleep(seconds: float) -> None:

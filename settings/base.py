@@ -147,7 +147,8 @@ NEWSCRAWL_REFETCH_MAX = 3
 #: Copies of a stored story: "link" (store with duplicate_of and a shared cluster_id) or "drop".
 NEWSCRAWL_DUPLICATES = "link"
 #: The duplicate check asks the store about articles in batches (fixed round trips per batch):
-#: at most this many per batch, and a batch that is not full waits this long for more.
+#: at most this many per batch, and a batch that is not full waits up to this long for more
+#: (less once items stop arriving for a fifth of it).
 NEWSCRAWL_DEDUP_BATCH_SIZE = 64
 NEWSCRAWL_DEDUP_LINGER_SECONDS = 0.5
 #: After a store error the duplicate check lets articles pass unchecked for this long.

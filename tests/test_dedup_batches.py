@@ -180,8 +180,15 @@ def test_micro_batcher_sends_what_arrives_while_a_batch_runs() -> None:
                 await asyncio.sleep(0.02 * i)
                 return await lingering.submit(200 + i)
             trickled = await asyncio.gather(*(later(i) for i in range(5)))
+            # items that are all there and then nothing more: they go once arrivals stop
+            # (a fifth of the linger), not after the whole linger
+            patient = MicroBatcher(double, max_size=16, linger=5.0)
+            started = asyncio.get_running_loop().time()
+            await asyncio.gather(*(patient.submit(300 + i) for i in range(3)))
+            waited = asyncio.get_running_loop().time() - started
             print(json.dumps({"sizes": sizes, "results": out, "batches": batcher.batches,
-                              "trickled": trickled, "lingering": lingering.batches}))
+                              "trickled": trickled, "lingering": lingering.batches,
+                              "patient": patient.batches, "waited": waited}))
 
         def run():
             d = deferred_from_coro(main())
@@ -200,9 +207,11 @@ def test_micro_batcher_sends_what_arrives_while_a_batch_runs() -> None:
     )
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
-    assert report["sizes"] == [16, 16, 16, 2, 1, 5]
+    assert report["sizes"] == [16, 16, 16, 2, 1, 5, 3]
     assert report["trickled"] == [400, 402, 404, 406, 408]
     assert report["lingering"] == 1
+    assert report["patient"] == 1
+    assert 0.9 <= report["waited"] < 3.0  # one quiet gap of 1 s, not the 5 s linger
     assert report["batches"] == 5
     # items 0..15 shared a batch with 13: each of them got the batch's error
     expected = ["ValueError"] * 16 + [2 * i for i in range(16, 50)] + [200]
