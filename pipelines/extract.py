@@ -43,7 +43,6 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.settings import BaseSettings
 
 from pipelines.base import Component
-from pipelines.cleaning.chain import clean_page
 from pipelines.cleaning.model import CleanArticle, PageInput, SiteHints
 from pipelines.workers import (
     CleanerError,
@@ -167,7 +166,8 @@ class ExtractPipeline(Component):
         self.pool = ExtractPool(
             self.config.pool, on_event=self._on_pool_event, on_saturated=self._on_saturated
         )
-        self.pool.start()
+        # In a thread: the fork server's first start would hold up the first requests.
+        self.pool.start_in_background()
         self.stats.set_value("extract/pool/workers", self.config.pool.workers)
 
     async def close_spider(self, spider: Any = None) -> None:
@@ -236,6 +236,11 @@ class ExtractPipeline(Component):
 
     def _clean_inline(self, page: PageInput) -> CleanArticle:
         try:
+            # Imported here: the crawl process needs the chain only when workers cannot
+            # start, and importing it (trafilatura, lxml, langdetect) costs a few tenths
+            # of a second and tens of MB that the workers' fork server pays instead.
+            from pipelines.cleaning.chain import clean_page
+
             return clean_page(page)
         except Exception as exc:
             # A page that breaks the cleaner must not stop the crawl: count it and go on.

@@ -14,7 +14,6 @@ from scrapy.exceptions import DropItem
 from scrapy.settings import BaseSettings
 
 from pipelines.base import Component
-from pipelines.cleaning.chain import detect_language
 
 
 class LanguagePipeline(Component):
@@ -28,6 +27,9 @@ class LanguagePipeline(Component):
     def process_item(self, item: Any, spider: Any = None) -> Any:
         adapter = ItemAdapter(item)
         if not adapter.get("language") and adapter.get("text"):
+            # Imported here: the crawl process only needs it for items cleaned without it.
+            from pipelines.cleaning.chain import detect_language
+
             language, confidence = detect_language(adapter["text"])
             adapter["language"] = language
             adapter["language_confidence"] = confidence

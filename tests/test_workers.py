@@ -241,6 +241,43 @@ def test_workers_that_cannot_start_break_the_pool() -> None:
     assert events["errors/worker_crashed"] == 3
 
 
+def test_a_pool_started_in_the_background_serves_pages_once_ready() -> None:
+    pool = make_pool(workers=2)
+
+    async def body() -> set[Any]:
+        pool.start_in_background()  # returns before the workers exist
+        try:
+            return set(await asyncio.gather(*(pool.run(("sleep", 0.05)) for _ in range(8))))
+        finally:
+            await pool.close(timeout=10)
+
+    pids = run(body())
+    assert len(pids) == 2
+    assert pool.report.completed == 8
+
+
+def test_a_background_start_that_fails_breaks_the_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    pool = make_pool(workers=1)
+
+    def cannot_fork() -> None:
+        raise OSError("no more processes")
+
+    monkeypatch.setattr(pool, "_spawn", cannot_fork)
+
+    async def body() -> BaseException | None:
+        pool.start_in_background()
+        try:
+            await pool.run(1)
+        except PoolBrokenError as exc:
+            return exc
+        finally:
+            await pool.close(timeout=10)
+        return None
+
+    assert isinstance(run(body()), PoolBrokenError)
+    assert pool.broken
+
+
 # --- back-pressure and shutdown --------------------------------------------------------------
 
 

@@ -17,8 +17,6 @@ from datetime import UTC, datetime
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from pipelines.cleaning.records import extract_files
-
 #: Exit status when a page could not be read.
 EXIT_UNREADABLE = 1
 
@@ -62,6 +60,10 @@ class Command(ScrapyCommand):
             raise UsageError("give at least one PATH (.html, .html.gz, or - for stdin)")
         if opts.url and len(args) > 1:
             raise UsageError("--url names one page; give a single PATH with it")
+        # Imported here: every scrapy command loads this module, and the chain costs a few
+        # tenths of a second to import.
+        from pipelines.cleaning.records import extract_files
+
         fetched_at = _fetched_at(opts.fetched_at)
         for path in args:
             try:
