@@ -15,7 +15,12 @@ import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
 
+from pipelines.cleaning import stoplist
+
 logger = logging.getLogger(__name__)
+
+# Once per process (in the fork server, before the workers are forked): see the module.
+stoplist.install()
 
 BlockKind = Literal["p", "head", "item", "quote", "cell"]
 
