@@ -10,10 +10,11 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from pymongo import MongoClient, monitoring
 from pymongo.database import Database
 
 from pipelines.similarity.evaluate import evaluate, load_pairs
-from pipelines.similarity.index import NearDupIndex, params_tag
+from pipelines.similarity.index import NearDupIndex, Query, params_tag
 from pipelines.similarity.sketch import SKETCH_VERSION, SketchParams
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -168,6 +169,45 @@ def test_sketches_recorded_or_read_once_are_not_read_again(db: DB) -> None:
     assert [m.article_id for m in reader.find(COPY)] == ["oman"]
     reader.add("uae", OTHER)  # cache_size 1: "oman" leaves the reader's cache
     assert reader.find(COPY) == []
+
+
+def test_many_candidates_are_read_in_bounded_queries(
+    db: DB, mongo_uri: str, db_name: str
+) -> None:
+    """600 uncached candidates are read 500 at a time: one reply never holds them all."""
+    writer = _index(db)
+    stories = [STORY, OTHER, STORY.replace("18", "27").replace("عمان", "اليمن")]
+    sketches = [writer.sketch(text) for text in stories]
+    writer.add_many(
+        (f"s{n}-{copy:03d}", sketch)
+        for n, sketch in enumerate(sketches)
+        if sketch is not None
+        for copy in range(300)
+    )
+    finds: list[str] = []
+
+    class Finds(monitoring.CommandListener):
+        def started(self, event: monitoring.CommandStartedEvent) -> None:
+            if event.command_name == "find":
+                finds.append(str(event.command["find"]))
+
+        def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+            pass
+
+        def failed(self, event: monitoring.CommandFailedEvent) -> None:
+            pass
+
+    client: MongoClient[dict[str, Any]] = MongoClient(mongo_uri, event_listeners=[Finds()])
+    try:
+        reader = NearDupIndex(client[db_name], cache_size=0)
+        found = reader.find_many([Query(s) for s in sketches if s is not None])
+    finally:
+        client.close()
+    # each query gets its 200 most-shared candidates, all copies of its own story
+    assert [len(matches) for matches in found] == [200, 200, 200]
+    assert all(m.article_id.startswith(f"s{n}-") for n, ms in enumerate(found) for m in ms)
+    assert finds.count("neardup_sketches") == 2  # 500 + 100
+    assert finds.count("neardup_bands") == 1
 
 
 def test_ensure_indexes_creates_both_collections_once(db: DB) -> None:

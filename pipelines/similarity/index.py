@@ -52,8 +52,11 @@ from pipelines.similarity.sketch import (
 logger = logging.getLogger(__name__)
 
 _DUPLICATE_KEY = 11000
-#: Band documents written per bulk request.
+#: Band documents written per bulk request (and band keys asked per query).
 _BATCH = 5000
+#: Sketches read per query: about 3 KB each, so one reply stays near 1.5 MB however many
+#: candidates a batch has (the server builds each reply whole in memory, and so does pymongo).
+_SKETCH_READS = 500
 
 Document = dict[str, Any]
 
@@ -256,7 +259,7 @@ class NearDupIndex:
     def _load(self, article_ids: set[str]) -> dict[str, tuple[Sketch | None, str | None]]:
         """The stored sketch (``None`` for another version) and fingerprint of each id.
 
-        From the cache when there, else one query per 5,000 ids.
+        From the cache when there, else one query per 500 ids (:data:`_SKETCH_READS`).
         """
         found: dict[str, tuple[Sketch | None, str | None]] = {}
         missing = []
@@ -267,7 +270,7 @@ class NearDupIndex:
             else:
                 found[article_id] = cached
                 self._cache.move_to_end(article_id)
-        for chunk in _chunks(missing):
+        for chunk in _chunks(missing, _SKETCH_READS):
             for doc in self.sketches.find({"_id": {"$in": list(chunk)}}, {"b": 0}):
                 fingerprint = doc.get("f")
                 found[doc["_id"]] = (
