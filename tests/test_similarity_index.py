@@ -171,9 +171,7 @@ def test_sketches_recorded_or_read_once_are_not_read_again(db: DB) -> None:
     assert reader.find(COPY) == []
 
 
-def test_many_candidates_are_read_in_bounded_queries(
-    db: DB, mongo_uri: str, db_name: str
-) -> None:
+def test_many_candidates_are_read_in_bounded_queries(db: DB, mongo_uri: str, db_name: str) -> None:
     """600 uncached candidates are read 500 at a time: one reply never holds them all."""
     writer = _index(db)
     stories = [STORY, OTHER, STORY.replace("18", "27").replace("عمان", "اليمن")]
