@@ -45,7 +45,7 @@ SITEMAP_CHUNK = 1000
 MIN_PAGE_KB = 60
 MAX_PAGE_KB = 150
 #: Bumped whenever the generator's output changes, so cached sites are rebuilt.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 MANIFEST = "site.json"
 
 

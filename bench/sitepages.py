@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
-from bench.sitetext import Vocabulary, headline, paragraph, short_line
+from bench.sitetext import Vocabulary, headline, paragraph, short_line, story_vocabulary
 
 TEMPLATES = ("semantic", "wordpress", "portal", "hashed")
 
@@ -241,11 +241,12 @@ def _newsletter(ctx: PageContext) -> str:
 def _body_paragraphs(ctx: PageContext, rng: random.Random) -> list[str]:
     """The article body as HTML blocks: paragraphs, subheadings, a quote, read-more lines."""
     blocks: list[str] = []
+    story = story_vocabulary(rng, ctx.vocab)
     count = rng.randint(7, 22)
     for number in range(count):
-        blocks.append(f"<p>{escape(paragraph(rng, ctx.vocab))}</p>")
+        blocks.append(f"<p>{escape(paragraph(rng, story))}</p>")
         if number and number % 6 == 0:
-            blocks.append(f"<h2>{escape(headline(rng, ctx.vocab))}</h2>")
+            blocks.append(f"<h2>{escape(headline(rng, story))}</h2>")
         if ctx.related and rng.random() < 0.12:
             ref = rng.choice(ctx.related)
             blocks.append(
@@ -255,7 +256,7 @@ def _body_paragraphs(ctx: PageContext, rng: random.Random) -> list[str]:
     if rng.random() < 0.5:
         blocks.insert(
             rng.randint(1, len(blocks)),
-            f"<blockquote><p>{escape(rng.choice(ctx.vocab.quotes))}</p></blockquote>",
+            f"<blockquote><p>{escape(rng.choice(story.quotes))}</p></blockquote>",
         )
     return blocks
 

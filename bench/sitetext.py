@@ -4,12 +4,20 @@ Sentences are assembled from phrase lists (subject, verb, object, circumstance),
 page gets different but plausible prose without shipping any real article. Only the
 standard library's :class:`random.Random` is used, so a seed gives the same text on every
 machine and Python version.
+
+Each article body speaks of a few actors, actions and places of its own
+(:func:`story_vocabulary`) and its sentences carry dates, amounts and attributions, as news
+does. Drawing every sentence from the whole lists made two unrelated articles share about a
+tenth of their three-word phrases (Jaccard 0.11 in Arabic, 0.17 in English; a third of the
+English pairs shared a near-duplicate band key), where real articles share almost none
+(0.0001 to 0.0005 on the corpora): the duplicate check then compared every article with
+some 150 unrelated ones, a load no real site gives it.
 """
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 LANGUAGES = ("ar", "en")
 
@@ -33,6 +41,14 @@ class Vocabulary:
     by: str
     percent: str
     said: str
+    months: tuple[str, ...] = ()
+    units: tuple[str, ...] = ()
+    #: Introduces a place ("in Cairo").
+    in_place: str = "in"
+    #: Introduces a date ("on 12 March").
+    on: str = ""
+    #: Introduces an attribution ("according to …").
+    according: str = ""
 
 
 _AR = Vocabulary(
@@ -187,6 +203,35 @@ _AR = Vocabulary(
     read_more="اقرأ أيضاً",
     by="كتب",
     percent="في المئة",
+    months=(
+        "يناير",
+        "فبراير",
+        "مارس",
+        "أبريل",
+        "مايو",
+        "يونيو",
+        "يوليو",
+        "أغسطس",
+        "سبتمبر",
+        "أكتوبر",
+        "نوفمبر",
+        "ديسمبر",
+    ),
+    units=(
+        "مليون دولار",
+        "مليار ريال",
+        "طن",
+        "كيلومتر",
+        "شخص",
+        "برميل يوميا",
+        "وظيفة",
+        "ميغاواط",
+        "مدرسة",
+        "أسرة",
+    ),
+    in_place="في",
+    on="في",
+    according="بحسب",
     said="وقال",
 )
 
@@ -350,23 +395,79 @@ _EN = Vocabulary(
     read_more="Read more",
     by="By",
     percent="percent",
+    months=(
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    units=(
+        "million dollars",
+        "billion euros",
+        "tonnes",
+        "kilometres",
+        "people",
+        "barrels a day",
+        "jobs",
+        "megawatts",
+        "schools",
+        "families",
+    ),
+    on="on",
+    according="according to",
     said="said",
 )
 
 VOCABULARIES: dict[str, Vocabulary] = {"ar": _AR, "en": _EN}
 
 
+def story_vocabulary(rng: random.Random, vocab: Vocabulary) -> Vocabulary:
+    """The words of one story: a few of the language's actors, actions, objects and places.
+
+    A story is about a handful of actors; see the module docstring for why this matters.
+    """
+
+    def some(words: tuple[str, ...], k: int) -> tuple[str, ...]:
+        return tuple(rng.sample(words, min(k, len(words))))
+
+    return replace(
+        vocab,
+        subjects=some(vocab.subjects, 4),
+        verbs=some(vocab.verbs, 5),
+        objects=some(vocab.objects, 5),
+        tails=some(vocab.tails, 4),
+        connectors=some(vocab.connectors, 4),
+        quotes=some(vocab.quotes, 2),
+        places=some(vocab.places, 3),
+        names=some(vocab.names, 3),
+    )
+
+
 def sentence(rng: random.Random, vocab: Vocabulary) -> str:
-    """One news sentence: subject, verb, object, often a place, number or circumstance."""
+    """One news sentence: subject, verb, object, often a place, number or circumstance,
+    and often a date, an amount or an attribution."""
     parts = [rng.choice(vocab.subjects), rng.choice(vocab.verbs), rng.choice(vocab.objects)]
     roll = rng.random()
     if roll < 0.35:
         parts.append(rng.choice(vocab.tails))
     elif roll < 0.6:
-        in_word = "في" if vocab is _AR else "in"
-        parts.append(f"{in_word} {rng.choice(vocab.places)}")
+        parts.append(f"{vocab.in_place} {rng.choice(vocab.places)}")
     elif roll < 0.8:
         parts.append(f"{rng.randint(2, 95)} {vocab.percent}")
+    if vocab.months and rng.random() < 0.45:
+        parts.append(f"{vocab.on} {rng.randint(1, 28)} {rng.choice(vocab.months)}")
+    if vocab.units and rng.random() < 0.5:
+        parts.append(f"{rng.randint(2, 9999)} {rng.choice(vocab.units)}")
+    if vocab.according and rng.random() < 0.3:
+        parts.append(f"{vocab.according} {rng.choice(vocab.names)}")
     if rng.random() < 0.3:
         parts.insert(0, rng.choice(vocab.connectors))
     return " ".join(parts) + "."
@@ -385,7 +486,7 @@ def headline(rng: random.Random, vocab: Vocabulary) -> str:
     """A headline: a sentence without its final full stop, sometimes with a place."""
     text = f"{rng.choice(vocab.subjects)} {rng.choice(vocab.verbs)} {rng.choice(vocab.objects)}"
     if rng.random() < 0.5:
-        text += f" {'في' if vocab is _AR else 'in'} {rng.choice(vocab.places)}"
+        text += f" {vocab.in_place} {rng.choice(vocab.places)}"
     return text
 
 
