@@ -4,18 +4,30 @@ A crawl's CPU per page says how fast two cores *could* go; how fast it goes also
 the pages flowing: the workers wait when no cleaned-page slot is filled, and downloads stop
 when the pool is full (back-pressure) or when Scrapy holds too many response bytes whose
 items are still in the pipelines (``SCRAPER_SLOT_MAX_ACTIVE_SIZE``). :func:`sample` reads
-those states from the running engine; :func:`summarize` turns the samples into one line
+those states (and the crawl process's resident memory, to see when it grows) from the
+running engine; :func:`summarize` turns the samples into one line
 for the benchmark's output. Everything read here is Scrapy's or the pipelines' internal
 state, so a missing attribute reads as -1 rather than failing the crawl.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 #: Seconds between samples.
 INTERVAL = 0.25
+_PAGE_KIB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def _rss_kib() -> int:
+    """The crawl process's resident memory now (Linux; 0 elsewhere)."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * _PAGE_KIB
+    except OSError:
+        return 0
 
 
 def _pipeline(crawler: Any, name: str) -> Any:
@@ -47,6 +59,7 @@ def sample(crawler: Any, elapsed: float) -> dict[str, Any]:
         "dedup_waiting": batcher.waiting if batcher is not None else -1,
         "fetched": stats.get_value("newscrawl/spider/fetched", 0),
         "cleaned": stats.get_value("newscrawl/extract/extracted", 0),
+        "rss_kib": _rss_kib(),
     }
 
 
