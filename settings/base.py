@@ -94,6 +94,10 @@ NEWSCRAWL_LANGUAGES: list[str] = []
 NEWSCRAWL_STATS_FILE = os.environ.get("NEWSCRAWL_STATS_FILE", "")
 
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's meta-refresh redirects, reading only the head of each page (it decoded and
+    # kept the whole page): same place in the chain
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "crawler.metarefresh.HeadMetaRefreshMiddleware": 580,
     # after decompression and redirects, before retries: routes JS pages to Chromium
     "crawler.middlewares.RenderMiddleware": 585,
 }
