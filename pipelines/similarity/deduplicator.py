@@ -39,6 +39,7 @@ from pipelines.similarity.fingerprint import (
 )
 from pipelines.similarity.index import Entry, Match, NearDupIndex, Query
 from pipelines.similarity.sketch import Sketch, SketchParams, compare, make_sketch
+from pipelines.storage.inlists import in_lists
 
 UNIQUE = "unique"
 REFETCHED = "refetched"
@@ -216,9 +217,7 @@ class Deduplicator:
     def _stored_fingerprints(self, doc_ids: Sequence[str]) -> dict[str, str | None]:
         """Fingerprints of the ids already in ``articles`` (one query)."""
         found: dict[str, str | None] = {}
-        ids = list(dict.fromkeys(doc_ids))
-        for start in range(0, len(ids), 5000):
-            chunk = ids[start : start + 5000]
+        for chunk in in_lists(doc_ids):
             for doc in self.articles.find({"_id": {"$in": chunk}}, {"fingerprint": 1}):
                 fingerprint = doc.get("fingerprint")
                 found[doc["_id"]] = fingerprint if isinstance(fingerprint, str) else None
@@ -245,9 +244,9 @@ class Deduplicator:
             and d.duplicate_of not in self._clusters
         }
         looked_up: dict[str, tuple[str, str]] = {}
-        if unknown:
+        for chunk in in_lists(sorted(unknown)):
             for doc in self.articles.find(
-                {"_id": {"$in": sorted(unknown)}}, {"cluster_id": 1, "duplicate_of": 1}
+                {"_id": {"$in": chunk}}, {"cluster_id": 1, "duplicate_of": 1}
             ):
                 first = str(doc.get("duplicate_of") or doc["_id"])
                 looked_up[doc["_id"]] = (str(doc.get("cluster_id") or first), first)

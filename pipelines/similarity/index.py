@@ -48,6 +48,7 @@ from pipelines.similarity.sketch import (
     compare,
     make_sketch,
 )
+from pipelines.storage.inlists import in_lists
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +57,8 @@ _DUPLICATE_KEY = 11000
 _BATCH = 5000
 #: Sketches read per query: about 3 KB each, so one reply stays near 1.5 MB however many
 #: candidates a batch has (the server builds each reply whole in memory, and so does pymongo).
-_SKETCH_READS = 500
+#: Every ``$in`` list goes through :func:`~pipelines.storage.inlists.in_lists`.
+_SKETCH_READS = 512
 
 Document = dict[str, Any]
 
@@ -251,7 +253,7 @@ class NearDupIndex:
     def _buckets(self, keys: set[int]) -> dict[int, set[str]]:
         """The article ids of each bucket in ``keys`` (one query per 5,000 keys)."""
         found: dict[int, set[str]] = {}
-        for chunk in _chunks(sorted(keys)):
+        for chunk in in_lists(sorted(keys)):
             for bucket in self.bands.find({"_id": {"$in": [Int64(k) for k in chunk]}}):
                 found[int(bucket["_id"])] = set(bucket.get("ids", ()))
         return found
@@ -259,7 +261,7 @@ class NearDupIndex:
     def _load(self, article_ids: set[str]) -> dict[str, tuple[Sketch | None, str | None]]:
         """The stored sketch (``None`` for another version) and fingerprint of each id.
 
-        From the cache when there, else one query per 500 ids (:data:`_SKETCH_READS`).
+        From the cache when there, else one query per 512 ids (:data:`_SKETCH_READS`).
         """
         found: dict[str, tuple[Sketch | None, str | None]] = {}
         missing = []
@@ -270,7 +272,7 @@ class NearDupIndex:
             else:
                 found[article_id] = cached
                 self._cache.move_to_end(article_id)
-        for chunk in _chunks(missing, _SKETCH_READS):
+        for chunk in in_lists(missing, _SKETCH_READS):
             for doc in self.sketches.find({"_id": {"$in": list(chunk)}}, {"b": 0}):
                 fingerprint = doc.get("f")
                 found[doc["_id"]] = (
@@ -329,8 +331,8 @@ class NearDupIndex:
             return
         previous: dict[str, set[int]] = {}
         asked = sorted(set(latest) - set(fresh))
-        for chunk in _chunks(asked):
-            for doc in self.sketches.find({"_id": {"$in": list(chunk)}}, {"b": 1, "f": 1}):
+        for chunk in in_lists(asked):
+            for doc in self.sketches.find({"_id": {"$in": chunk}}, {"b": 1, "f": 1}):
                 fingerprint = doc.get("f")
                 keys = {int(k) for k in doc.get("b", ())}
                 if isinstance(fingerprint, str):
@@ -349,8 +351,8 @@ class NearDupIndex:
             old_keys = previous.get(aid, set())
             new_keys = _bucket_keys(entry.sketch, entry.fingerprint)
             if old_keys - new_keys:
-                gone = [Int64(k) for k in sorted(old_keys - new_keys)]
-                leaving.append(UpdateMany({"_id": {"$in": gone}}, {"$pull": {"ids": aid}}))
+                for gone in in_lists(Int64(k) for k in sorted(old_keys - new_keys)):
+                    leaving.append(UpdateMany({"_id": {"$in": gone}}, {"$pull": {"ids": aid}}))
             joining.extend((aid, k) for k in sorted(new_keys - old_keys))
         if leaving:
             self.bands.bulk_write(leaving, ordered=False)
@@ -429,10 +431,8 @@ class NearDupIndex:
             self.bands.bulk_write(pushes, ordered=False)
 
     def _remove_from_buckets(self, article_id: str, keys: set[int]) -> None:
-        if keys:
-            self.bands.update_many(
-                {"_id": {"$in": [Int64(k) for k in keys]}}, {"$pull": {"ids": article_id}}
-            )
+        for chunk in in_lists(Int64(k) for k in sorted(keys)):
+            self.bands.update_many({"_id": {"$in": chunk}}, {"$pull": {"ids": article_id}})
 
     def _update(self, sketch: Sketch, fingerprint: str | None = None) -> Document:
         """The update that stores ``sketch``.

@@ -41,6 +41,7 @@ from pymongo.collection import Collection
 
 from crawler.urls import canonicalize
 from pipelines.storage.documents import article_id, to_utc
+from pipelines.storage.inlists import in_lists
 
 logger = logging.getLogger(__name__)
 
@@ -184,8 +185,11 @@ class KnownUrls:
     def _find(
         self, collection: Collection[Document], ids: list[str], projection: Mapping[str, int]
     ) -> list[Document]:
-        self.queries += 1
-        return list(collection.find({"_id": {"$in": ids}}, dict(projection)))
+        found: list[Document] = []
+        for chunk in in_lists(ids):
+            self.queries += 1
+            found.extend(collection.find({"_id": {"$in": chunk}}, dict(projection)))
+        return found
 
 
 def _stored(doc_id: str, doc: Mapping[str, Any]) -> StoredArticle:

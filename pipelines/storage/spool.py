@@ -33,6 +33,7 @@ from pymongo.collection import Collection
 from pymongo.errors import PyMongoError
 
 from pipelines.storage.documents import Upsert
+from pipelines.storage.inlists import in_lists
 from pipelines.storage.writer import BatchWriter
 
 logger = logging.getLogger(__name__)
@@ -152,10 +153,11 @@ def _newer_than_stored(
     collection: Collection[dict[str, Any]], chunk: list[Upsert]
 ) -> tuple[list[Upsert], int]:
     """Drop upserts whose ``last_seen`` is not newer than the stored document's."""
-    ids = list(dict.fromkeys(u.filter["_id"] for u in chunk if "_id" in u.filter))
+    ids = [u.filter["_id"] for u in chunk if "_id" in u.filter]
     stored = {
         doc["_id"]: doc.get("last_seen")
-        for doc in collection.find({"_id": {"$in": ids}}, {"last_seen": 1})
+        for piece in in_lists(ids)
+        for doc in collection.find({"_id": {"$in": piece}}, {"last_seen": 1})
     }
     keep = []
     for upsert in chunk:

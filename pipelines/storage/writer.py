@@ -50,6 +50,7 @@ from pymongo.errors import (
 from pipelines.storage.compat import ServerQuirks, detect_quirks
 from pipelines.storage.documents import Upsert
 from pipelines.storage.errors import EmbeddedServerError, StoreUnavailableError
+from pipelines.storage.inlists import in_lists
 from pipelines.storage.lifecycle import (
     ARTICLE_VERSIONS,
     STATE_FIELDS,
@@ -398,12 +399,13 @@ class BatchWriter:
         existing: dict[Any, dict[str, Any]] = {}
         if not ids:
             return existing
-        for doc in self.collection.find({"_id": {"$in": ids}}, _STATE_FIELDS):
-            existing[doc["_id"]] = doc
+        for chunk in in_lists(ids):
+            for doc in self.collection.find({"_id": {"$in": chunk}}, _STATE_FIELDS):
+                existing[doc["_id"]] = doc
         hashes = {f.get("_id"): (u.get("$set") or {}).get("content_hash") for f, u in batch}
         changed = [i for i, doc in existing.items() if doc.get("content_hash") != hashes.get(i)]
-        if changed:
-            for doc in self.collection.find({"_id": {"$in": changed}}, {"text": 1}):
+        for chunk in in_lists(changed):
+            for doc in self.collection.find({"_id": {"$in": chunk}}, {"text": 1}):
                 existing[doc["_id"]]["text"] = doc.get("text")
         return existing
 
