@@ -251,7 +251,7 @@ class NearDupIndex:
         return results
 
     def _buckets(self, keys: set[int]) -> dict[int, set[str]]:
-        """The article ids of each bucket in ``keys`` (one query per 5,000 keys)."""
+        """The article ids of each bucket in ``keys`` (one query per 4,096 keys)."""
         found: dict[int, set[str]] = {}
         for chunk in in_lists(sorted(keys)):
             for bucket in self.bands.find({"_id": {"$in": [Int64(k) for k in chunk]}}):
