@@ -19,6 +19,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, replace
 
+from demo.dates import MONTHS_EG, MONTHS_EN
+
 LANGUAGES = ("ar", "en")
 
 
@@ -203,20 +205,7 @@ _AR = Vocabulary(
     read_more="اقرأ أيضاً",
     by="كتب",
     percent="في المئة",
-    months=(
-        "يناير",
-        "فبراير",
-        "مارس",
-        "أبريل",
-        "مايو",
-        "يونيو",
-        "يوليو",
-        "أغسطس",
-        "سبتمبر",
-        "أكتوبر",
-        "نوفمبر",
-        "ديسمبر",
-    ),
+    months=MONTHS_EG,
     units=(
         "مليون دولار",
         "مليار ريال",
@@ -395,20 +384,7 @@ _EN = Vocabulary(
     read_more="Read more",
     by="By",
     percent="percent",
-    months=(
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
+    months=MONTHS_EN,
     units=(
         "million dollars",
         "billion euros",
