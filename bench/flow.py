@@ -5,8 +5,8 @@ the pages flowing: the workers wait when no cleaned-page slot is filled, and dow
 when the pool is full (back-pressure) or when Scrapy holds too many response bytes whose
 items are still in the pipelines (``SCRAPER_SLOT_MAX_ACTIVE_SIZE``). :func:`sample` reads
 those states (and the crawl process's resident memory, to see when it grows) from the
-running engine; :func:`summarize` turns the samples into one line
-for the benchmark's output. Everything read here is Scrapy's or the pipelines' internal
+running engine; :func:`summarize` turns the samples into one line for the benchmark's
+output. Everything read here is Scrapy's or the pipelines' internal
 state, so a missing attribute reads as -1 rather than failing the crawl.
 """
 

@@ -10,9 +10,10 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from pymongo import MongoClient, monitoring
+from pymongo import MongoClient
 from pymongo.database import Database
 
+from bench.probe import CommandCounter
 from pipelines.similarity.evaluate import evaluate, load_pairs
 from pipelines.similarity.index import NearDupIndex, Query, params_tag
 from pipelines.similarity.sketch import SKETCH_VERSION, SketchParams
@@ -172,7 +173,7 @@ def test_sketches_recorded_or_read_once_are_not_read_again(db: DB) -> None:
 
 
 def test_many_candidates_are_read_in_bounded_queries(db: DB, mongo_uri: str, db_name: str) -> None:
-    """600 uncached candidates are read 500 at a time: one reply never holds them all."""
+    """600 uncached candidates are read 512 at a time: one reply never holds them all."""
     writer = _index(db)
     stories = [STORY, OTHER, STORY.replace("18", "27").replace("عمان", "اليمن")]
     sketches = [writer.sketch(text) for text in stories]
@@ -182,20 +183,8 @@ def test_many_candidates_are_read_in_bounded_queries(db: DB, mongo_uri: str, db_
         if sketch is not None
         for copy in range(300)
     )
-    finds: list[str] = []
-
-    class Finds(monitoring.CommandListener):
-        def started(self, event: monitoring.CommandStartedEvent) -> None:
-            if event.command_name == "find":
-                finds.append(str(event.command["find"]))
-
-        def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
-            pass
-
-        def failed(self, event: monitoring.CommandFailedEvent) -> None:
-            pass
-
-    client: MongoClient[dict[str, Any]] = MongoClient(mongo_uri, event_listeners=[Finds()])
+    commands = CommandCounter()
+    client: MongoClient[dict[str, Any]] = MongoClient(mongo_uri, event_listeners=[commands])
     try:
         reader = NearDupIndex(client[db_name], cache_size=0)
         found = reader.find_many([Query(s) for s in sketches if s is not None])
@@ -204,8 +193,8 @@ def test_many_candidates_are_read_in_bounded_queries(db: DB, mongo_uri: str, db_
     # each query gets its 200 most-shared candidates, all copies of its own story
     assert [len(matches) for matches in found] == [200, 200, 200]
     assert all(m.article_id.startswith(f"s{n}-") for n, ms in enumerate(found) for m in ms)
-    assert finds.count("neardup_sketches") == 2  # 500 + 100
-    assert finds.count("neardup_bands") == 1
+    assert commands.by_collection["find:neardup_sketches"] == 2  # 512 + 88
+    assert commands.by_collection["find:neardup_bands"] == 1
 
 
 def test_ensure_indexes_creates_both_collections_once(db: DB) -> None:

@@ -215,7 +215,7 @@ class Deduplicator:
 
     # --- internals -----------------------------------------------------------------------
     def _stored_fingerprints(self, doc_ids: Sequence[str]) -> dict[str, str | None]:
-        """Fingerprints of the ids already in ``articles`` (one query)."""
+        """Fingerprints of the ids already in ``articles`` (one query per 4,096 ids)."""
         found: dict[str, str | None] = {}
         for chunk in in_lists(doc_ids):
             for doc in self.articles.find({"_id": {"$in": chunk}}, {"fingerprint": 1}):

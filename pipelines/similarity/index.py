@@ -53,7 +53,7 @@ from pipelines.storage.inlists import in_lists
 logger = logging.getLogger(__name__)
 
 _DUPLICATE_KEY = 11000
-#: Band documents written per bulk request (and band keys asked per query).
+#: Band documents written per bulk request.
 _BATCH = 5000
 #: Sketches read per query: about 3 KB each, so one reply stays near 1.5 MB however many
 #: candidates a batch has (the server builds each reply whole in memory, and so does pymongo).
@@ -273,7 +273,7 @@ class NearDupIndex:
                 found[article_id] = cached
                 self._cache.move_to_end(article_id)
         for chunk in in_lists(missing, _SKETCH_READS):
-            for doc in self.sketches.find({"_id": {"$in": list(chunk)}}, {"b": 0}):
+            for doc in self.sketches.find({"_id": {"$in": chunk}}, {"b": 0}):
                 fingerprint = doc.get("f")
                 found[doc["_id"]] = (
                     self._from_document(doc),
@@ -411,8 +411,7 @@ class NearDupIndex:
             grouped.setdefault(key, []).append(article_id)
         docs = [{"_id": Int64(key), "ids": ids[-self.max_bucket :]} for key, ids in grouped.items()]
         existing: list[int] = []
-        for start in range(0, len(docs), _BATCH):
-            chunk = docs[start : start + _BATCH]
+        for chunk in _chunks(docs):
             try:
                 self.bands.insert_many(chunk, ordered=False)
             except BulkWriteError as exc:

@@ -3,10 +3,11 @@
 The embedded store (nx-27017 on SQLite) turns ``{"_id": {"$in": [...]}}`` into an SQL ``IN``
 list with one parameter per value, and SQLite keeps up to 128 prepared statements per
 connection. Lists of a new length are a new statement, and one with thousands of parameters
-is large: 300 lookups of 2,000 to 2,800 random keys took the server from 34 to 110 MB,
-while 300 lookups of always 2,752 keys left it at 34 MB. A crawl asks such lists of every
-length (band keys of a batch, candidate ids, stored URLs), so the server grew with the
-number of batches: 40 MB after a 1,000-page crawl, 57 MB after 10,000.
+is large: 300 look-ups of 2,000 to 2,800 random keys took the server from 34 to 98 MB,
+while the same look-ups padded here left it at 35 MB (``python -m bench.store_memory``). A
+crawl asks such lists of every length (band keys of a batch, candidate ids, stored URLs),
+so the server grew with the number of batches: 40 MB after a 1,000-page crawl, 57 MB after
+10,000.
 
 :func:`in_lists` yields lists whose lengths are powers of two, at most ``limit``: a value
 list is cut into ``limit``-long pieces and the last piece is padded by repeating its last
