@@ -244,11 +244,18 @@ def run_crawl(
             **os.environ,
             "SCRAPY_SETTINGS_MODULE": "bench.naive_settings" if naive else "bench.settings",
             "NEWSCRAWL_SEEDS": str(run_dir / "seeds"),
-            "NEWSCRAWL_MONGO_URI": services.uri,
             "NEWSCRAWL_MONGO_DATABASE": DATABASE,
             "NEWSCRAWL_STATS_FILE": str(stats_file),
-            "NEWSCRAWL_DATA_DIR": str(run_dir / "data"),
         }
+        if naive:
+            env["NEWSCRAWL_MONGO_URI"] = services.uri
+        else:
+            # The default set-up: no URI, the embedded store in the data folder (already
+            # started by the benchmark, so its CPU and memory are measured; the crawl
+            # reuses it as it reuses a server left running by an earlier crawl).
+            env.pop("NEWSCRAWL_MONGO_URI", None)
+            env["NEWSCRAWL_DATA_DIR"] = str(services.store.data_dir)
+            env["NEWSCRAWL_EMBEDDED_PORT"] = str(services.store.port)
         command = [sys.executable, "-m", "scrapy", "crawl", "naive" if naive else "news"]
         if naive:
             command += ["-a", "origins=" + ",".join(services.origins.values())]

@@ -30,10 +30,17 @@ at a time, and each article is also compared with the earlier ones of its batch,
 copies arriving together are never both taken for originals. Fingerprints and sketches
 are computed in the thread too.
 
-When the store fails (a pymongo error), the batch's items pass unchecked (counted as
-``errors``) and, for ``NEWSCRAWL_DEDUP_RETRY_SECONDS`` (30), further items pass without
-asking (``unchecked``), so an unreachable store does not cost a server-selection timeout per
-item; the store pipeline spools them.
+Where the index keeps its band buckets (``NEWSCRAWL_NEARDUP_BANDS``): ``"auto"`` (default)
+keeps them in a SQLite file beside the embedded store
+(``<NEWSCRAWL_DATA_DIR>/neardup/<db>.sqlite3``,
+:class:`~pipelines.similarity.bands.LocalBands`), where they cost a fraction of what the
+embedded server spends on them, and in the store itself with a MongoDB URI; ``"store"``
+keeps them in the store always.
+
+When the store fails (a pymongo error, or the local band file), the batch's items pass
+unchecked (counted as ``errors``) and, for ``NEWSCRAWL_DEDUP_RETRY_SECONDS`` (30), further
+items pass without asking (``unchecked``), so an unreachable store does not cost a
+server-selection timeout per item; the store pipeline spools them.
 
 Stats (``newscrawl/dedup/``): ``unique``, ``refetched``, ``duplicate/exact``,
 ``duplicate/near``, ``linked``, ``dropped/duplicate_url``, ``dropped/exact_duplicate``,
@@ -59,6 +66,7 @@ from scrapy.settings import BaseSettings
 from crawler.urls import canonicalize
 from pipelines.base import Component
 from pipelines.batching import MicroBatcher
+from pipelines.similarity.bands import BandStore, BandStoreError, LocalBands
 from pipelines.similarity.deduplicator import (
     DUPLICATE,
     REFETCHED,
@@ -79,6 +87,11 @@ logger = logging.getLogger(__name__)
 LINK = "link"
 DROP = "drop"
 POLICIES = (LINK, DROP)
+#: ``NEWSCRAWL_NEARDUP_BANDS``: a local file with the embedded store, else the store.
+BANDS_AUTO = "auto"
+#: ``NEWSCRAWL_NEARDUP_BANDS``: always in the store.
+BANDS_STORE = "store"
+BANDS_CHOICES = (BANDS_AUTO, BANDS_STORE)
 
 __all__ = [
     "DROP",
@@ -119,13 +132,20 @@ class DedupPipeline(Component):
                 f"NEWSCRAWL_DUPLICATES is {policy!r}: set it to one of {', '.join(POLICIES)}"
             )
         self.policy = policy
+        bands = str(settings.get("NEWSCRAWL_NEARDUP_BANDS") or BANDS_AUTO).strip().lower()
+        if bands not in BANDS_CHOICES:
+            raise ValueError(
+                f"NEWSCRAWL_NEARDUP_BANDS is {bands!r}: set it to one of {', '.join(BANDS_CHOICES)}"
+            )
+        self.bands = bands
         self.use_store = setting_enabled(settings, "NEWSCRAWL_MONGO_ENABLED", True)
         self.store_config = StoreConfig.from_settings(settings) if self.use_store else None
         #: Not asked for ``NEWSCRAWL_DEDUP_RETRY_SECONDS`` after a store error.
         self.gate = RetryGate(max(0.0, settings.getfloat("NEWSCRAWL_DEDUP_RETRY_SECONDS", 30.0)))
         self.store: Store | None = None
+        self.index: NearDupIndex | None = None
         self.dedup: Deduplicator | None = None
-        self.batcher: MicroBatcher[_Job, Decision | PyMongoError | None] = MicroBatcher(
+        self.batcher: MicroBatcher[_Job, Decision | Exception | None] = MicroBatcher(
             self._run_batch,
             max(1, settings.getint("NEWSCRAWL_DEDUP_BATCH_SIZE", 64)),
             linger=max(0.0, settings.getfloat("NEWSCRAWL_DEDUP_LINGER_SECONDS", 0.0)),
@@ -134,6 +154,9 @@ class DedupPipeline(Component):
     async def close_spider(self, spider: Any = None) -> None:
         self.stats.set_value("dedup/batches", self.batcher.batches)
         self.stats.set_value("dedup/largest_batch", self.batcher.largest)
+        if self.index is not None:
+            self.index.close()
+            self.index = None
         if self.store is not None:
             self.store.close()
             self.store = None
@@ -185,20 +208,28 @@ class DedupPipeline(Component):
         if self.dedup is None:
             assert self.store_config is not None
             self.store = open_store_from_config(self.store_config)
-            index = NearDupIndex(self.store.db)
+            index = NearDupIndex(self.store.db, band_store=self._band_store(self.store))
+            self.index = index
             index.ensure_indexes()
             self.dedup = Deduplicator(self.store.articles, index)
         return self.dedup
 
-    def _run_batch(self, jobs: list[_Job]) -> list[Decision | PyMongoError | None]:
+    def _band_store(self, store: Store) -> BandStore | None:
+        """The local band file for the embedded store (``auto``); ``None``: in the store."""
+        if self.bands != BANDS_AUTO or not store.embedded or self.store_config is None:
+            return None
+        path = self.store_config.data_dir / "neardup" / f"{store.db.name}.sqlite3"
+        return LocalBands(path)
+
+    def _run_batch(self, jobs: list[_Job]) -> list[Decision | Exception | None]:
         """Check a batch and record its sketches and aliases; a store error fails them all."""
         try:
             return self._check_batch(jobs)
-        except PyMongoError as exc:
+        except (PyMongoError, BandStoreError) as exc:
             self.gate.failed()
             return [exc] * len(jobs)
 
-    def _check_batch(self, jobs: list[_Job]) -> list[Decision | PyMongoError | None]:
+    def _check_batch(self, jobs: list[_Job]) -> list[Decision | Exception | None]:
         dedup = self._open()
         checked = [job for job in jobs if job.article is not None]
         decisions = iter(
@@ -206,7 +237,7 @@ class DedupPipeline(Component):
         )
         now = datetime.now(UTC)
         aliases: list[UpdateOne] = []
-        results: list[Decision | PyMongoError | None] = []
+        results: list[Decision | Exception | None] = []
         for job in jobs:
             if job.article is None:  # a second copy of a canonical URL
                 target = article_id(job.canonical)

@@ -157,3 +157,6 @@ NEWSCRAWL_DEDUP_BATCH_SIZE = 64
 NEWSCRAWL_DEDUP_LINGER_SECONDS = 0.5
 #: After a store error the duplicate check lets articles pass unchecked for this long.
 NEWSCRAWL_DEDUP_RETRY_SECONDS = 30.0
+#: Where the near-duplicate index keeps its band buckets: "auto" (a SQLite file in
+#: NEWSCRAWL_DATA_DIR/neardup/ with the embedded store, the store itself with a URI) or "store".
+NEWSCRAWL_NEARDUP_BANDS = "auto"

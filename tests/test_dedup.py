@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -190,3 +191,37 @@ def test_drop_policy_keeps_copies_out_and_remembers_their_urls(
 def test_unknown_policy_is_refused(mongo_uri: str, db_name: str) -> None:
     with pytest.raises(ValueError, match="NEWSCRAWL_DUPLICATES"):
         _pipeline(mongo_uri, db_name, "merge")
+
+
+def test_unknown_band_place_is_refused(mongo_uri: str, db_name: str) -> None:
+    crawler = get_crawler(
+        settings_dict={"NEWSCRAWL_MONGO_URI": mongo_uri, "NEWSCRAWL_NEARDUP_BANDS": "redis"}
+    )
+    with pytest.raises(ValueError, match="NEWSCRAWL_NEARDUP_BANDS is 'redis'"):
+        DedupPipeline.from_crawler(crawler)
+
+
+def test_band_buckets_stay_in_the_store_behind_a_uri_or_when_asked(
+    mongo_uri: str, db_name: str, db: DB, tmp_path: Path
+) -> None:
+    """With a URI (another machine may share the store) the buckets are documents of the
+    store; the local file is only for the embedded store, and ``store`` turns it off."""
+    for bands in ("auto", "store"):
+        crawler = get_crawler(
+            settings_dict={
+                "NEWSCRAWL_MONGO_URI": mongo_uri,
+                "NEWSCRAWL_MONGO_DATABASE": db_name,
+                "NEWSCRAWL_DATA_DIR": str(tmp_path),
+                "NEWSCRAWL_NEARDUP_BANDS": bands,
+            }
+        )
+        pipeline = DedupPipeline.from_crawler(crawler)
+        try:
+            _check(pipeline, A, STORY, _fields(A))
+        finally:
+            if pipeline.store is not None:
+                pipeline.store.close()
+        assert db.neardup_bands.count_documents({"ids": article_id(A)}) == 43
+        assert not (tmp_path / "neardup").exists()
+        db.neardup_bands.delete_many({})
+        db.neardup_sketches.delete_many({})

@@ -10,21 +10,29 @@ run would fetch them again). The others serve their own pages from a mock site o
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
+import sys
 import threading
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pymongo import MongoClient
 from pymongo.database import Database
 
 from crawler.urls import canonicalize
 from demo.build_site import MANIFEST_PATH, SITE_DIR
 from demo.model import SITE_ORIGIN
 from demo.server import Request, Response, Route, SiteServer
+from pipelines.similarity.index import fingerprint_key
 from pipelines.storage import article_id
+from pipelines.storage.embedded import EmbeddedServer, free_port
 from tests.conftest import CrawlRunner
+from tests.helpers import CrawlResult, run_crawl_process
 from tests.mocksite import MockSite, start_mock_site
 
 DB = Database[dict[str, Any]]
@@ -241,3 +249,68 @@ def test_drop_policy_stores_one_copy_and_never_downloads_the_other_again(
     assert stats.get("newscrawl/spider/fetched", 0) == 0
     assert stats["newscrawl/spider/skipped/already_stored"] == 3
     assert db.articles.count_documents({}) == 2
+
+
+# --- the default set-up: the embedded store and its local band file ----------------------
+
+
+def _embedded_crawl(
+    own_site: OwnSite, data: Path, port: int, tmp_path: Path, **settings: str
+) -> CrawlResult:
+    """``scrapy crawl`` with no URI: the embedded store in ``data`` on ``port``."""
+    stats_file = tmp_path / f"stats-{uuid.uuid4().hex[:6]}.json"
+    env = {k: v for k, v in os.environ.items() if k != "NEWSCRAWL_MONGO_URI"}
+    env.update(
+        SCRAPY_PROJECT="test",
+        NEWSCRAWL_SEEDS=str(own_site.seeds),
+        NEWSCRAWL_MONGO_DATABASE="lifecycle",
+        NEWSCRAWL_STATS_FILE=str(stats_file),
+        NEWSCRAWL_DATA_DIR=str(data),
+        NEWSCRAWL_EMBEDDED_PORT=str(port),
+    )
+    command = [sys.executable, "-m", "scrapy", "crawl", "news", "-a", "site=lifecycle"]
+    for key, value in {**FAST, **settings}.items():
+        command += ["-s", f"{key}={value}"]
+    return run_crawl_process(command, env, stats_file, timeout=120)
+
+
+def test_embedded_store_keeps_band_buckets_in_a_local_file_and_links_copies(
+    own_site: OwnSite, tmp_path: Path
+) -> None:
+    data, port = tmp_path / "data", free_port()
+    server = EmbeddedServer(data, port=port)
+    try:
+        done = _embedded_crawl(own_site, data, port, tmp_path)
+        assert done.returncode == 0, done.stderr[-3000:]
+        stats = done.newscrawl()
+        assert stats["newscrawl/mongo/inserted"] == 3
+        assert stats["newscrawl/dedup/unique"] == 2
+        assert stats["newscrawl/dedup/linked"] == 1
+        client: MongoClient[dict[str, Any]] = MongoClient(server.uri)
+        with client:
+            db = client["lifecycle"]
+            assert "neardup_bands" not in db.list_collection_names()
+            keys: set[int] = set()
+            for sketch in db.neardup_sketches.find():
+                keys |= {int(k) for k in sketch["b"]} | {fingerprint_key(sketch["f"])}
+            copy_1, copy_2 = _ids(own_site.site, COPY_1, COPY_2)
+            linked = db.articles.find_one({"duplicate_of": {"$exists": True}})
+            assert linked is not None and linked["_id"] in {copy_1, copy_2}
+        with sqlite3.connect(data / "neardup" / "lifecycle.sqlite3") as bands:
+            assert {k for (k,) in bands.execute("SELECT key FROM neardup_bands")} == keys
+
+        # the band file breaks: re-fetched articles are still stored, each check counted
+        # as failed, and the log says which file
+        (data / "neardup" / "lifecycle.sqlite3").unlink()
+        (data / "neardup" / "lifecycle.sqlite3").mkdir()
+        own_site.edit(_first_paragraph(EDITED_SOURCE), "فقرة جديدة تماما عن الموازنة.")
+        again = _embedded_crawl(own_site, data, port, tmp_path, NEWSCRAWL_REFETCH_ENABLED="True")
+        assert again.returncode == 0, again.stderr[-3000:]
+        stats = again.newscrawl()
+        assert stats["newscrawl/spider/fetched"] == 3
+        assert stats["newscrawl/dedup/errors"] == 3
+        assert stats["newscrawl/mongo/versioned"] == 1
+        assert "near-duplicate band file" in again.stderr
+        assert str(data / "neardup" / "lifecycle.sqlite3") in again.stderr
+    finally:
+        server.stop()

@@ -9,7 +9,10 @@ Two collections (names configurable):
 ``neardup_bands``
     one document per LSH band key: ``{_id: band key (int64), ids: [article_id, …]}``. The
     exact fingerprint of an article, when given, is one more key
-    (:func:`fingerprint_key`), so exact copies are found by the same query.
+    (:func:`fingerprint_key`), so exact copies are found by the same query. With the
+    embedded store the crawl keeps these buckets in a SQLite file beside it instead
+    (:class:`~pipelines.similarity.bands.LocalBands`): same keys, same ids, a tenth of the
+    cost; :meth:`NearDupIndex.ensure_indexes` refills that file from the sketches.
 
 A lookup is two queries on ``_id`` (band keys, then candidate sketches), each served by the
 primary index on any MongoDB server and on nx-27017, whose secondary indexes do not serve
@@ -36,11 +39,11 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 from bson.int64 import Int64
-from pymongo import UpdateMany, UpdateOne
+from pymongo import UpdateOne
 from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import BulkWriteError
 
+from pipelines.similarity.bands import BandStore, StoreBands
 from pipelines.similarity.sketch import (
     SKETCH_VERSION,
     Sketch,
@@ -52,9 +55,10 @@ from pipelines.storage.inlists import in_lists
 
 logger = logging.getLogger(__name__)
 
-_DUPLICATE_KEY = 11000
-#: Band documents written per bulk request.
-_BATCH = 5000
+#: Band postings gathered by :meth:`NearDupIndex.add_many` before a write.
+_ADD_MANY_POSTINGS = 5000
+#: Sketches read per bulk request when the band buckets are rebuilt from them.
+_REBUILD_READS = 2000
 #: Sketches read per query: about 3 KB each, so one reply stays near 1.5 MB however many
 #: candidates a batch has (the server builds each reply whole in memory, and so does pymongo).
 #: Every ``$in`` list goes through :func:`~pipelines.storage.inlists.in_lists`.
@@ -118,11 +122,6 @@ def _bucket_keys(sketch: Sketch | None, fingerprint: str | None) -> set[int]:
     return keys
 
 
-def _chunks(values: Sequence[Any], size: int = _BATCH) -> Iterable[Sequence[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
-
-
 def _pack(values: Sequence[int] | npt.NDArray[np.uint32]) -> bytes:
     return np.asarray(values, dtype="<u4").tobytes()
 
@@ -159,6 +158,7 @@ class NearDupIndex:
         max_candidates: int = 200,
         max_bucket: int = 500,
         cache_size: int = 2000,
+        band_store: BandStore | None = None,
     ) -> None:
         self.params = params or SketchParams()
         #: Sketches recorded or read by this process, newest last (read-through cache: a
@@ -168,22 +168,61 @@ class NearDupIndex:
         self.cache_size = cache_size
         self._cache: OrderedDict[str, tuple[Sketch | None, str | None]] = OrderedDict()
         self.sketches: Collection[Document] = db[sketches]
-        self.bands: Collection[Document] = db[bands]
+        #: Where the band buckets live: ``bands`` in the store unless given another.
+        self.bands: BandStore = band_store or StoreBands(db[bands], max_bucket)
         self.max_candidates = max_candidates
         self.max_bucket = max_bucket
         self._tag = params_tag(self.params)
 
     def ensure_indexes(self) -> None:
-        """Create both collections if missing.
+        """Create the sketch collection and the band buckets if missing.
 
         Lookups use only ``_id`` (band key, article id), which every collection indexes, so
         no secondary index is needed; creating the collections up front keeps the first
-        concurrent writers from racing to create them.
+        concurrent writers from racing to create them. Band buckets kept outside the store
+        (:attr:`BandStore.derived`) are refilled from the stored sketches when empty, and
+        emptied when the store holds no sketch (it was reset or replaced).
         """
-        existing = set(self.sketches.database.list_collection_names())
-        for collection in (self.sketches, self.bands):
-            if collection.name not in existing:
-                self.sketches.database.create_collection(collection.name, check_exists=False)
+        if self.sketches.name not in set(self.sketches.database.list_collection_names()):
+            self.sketches.database.create_collection(self.sketches.name, check_exists=False)
+        self.bands.ensure()
+        if not self.bands.derived:
+            return
+        has_sketches = self.sketches.find_one({}, {"_id": 1}) is not None
+        if self.bands.is_empty():
+            if has_sketches:
+                self.rebuild_bands()
+        elif not has_sketches:
+            logger.info("No sketch in the store: emptying the near-duplicate band buckets")
+            self.bands.clear()
+
+    def rebuild_bands(self) -> int:
+        """Refill the band buckets from the stored sketches; returns how many articles.
+
+        Each sketch document keeps its band keys and fingerprint, so nothing is lost when
+        buckets kept outside the store go missing. Sketches come in the store's natural order
+        (the order they were first written, on nx-27017), which decides which ids a bucket
+        over ``max_bucket`` keeps.
+        """
+        self.bands.clear()
+        articles = 0
+        entries: list[tuple[str, int]] = []
+        for doc in self.sketches.find({}, {"b": 1, "f": 1}, batch_size=_REBUILD_READS):
+            keys = {int(k) for k in doc.get("b", ())}
+            if isinstance(doc.get("f"), str):
+                keys.add(fingerprint_key(doc["f"]))
+            entries.extend((doc["_id"], key) for key in sorted(keys))
+            articles += 1
+            if len(entries) >= 50_000:
+                self.bands.add(entries)
+                entries = []
+        self.bands.add(entries)
+        logger.info("Rebuilt the near-duplicate band buckets of %d articles", articles)
+        return articles
+
+    def close(self) -> None:
+        """Release the band buckets' own resources (the store client is its owner's)."""
+        self.bands.close()
 
     # --- sketches ------------------------------------------------------------------------
     def sketch(self, text: str) -> Sketch | None:
@@ -251,12 +290,8 @@ class NearDupIndex:
         return results
 
     def _buckets(self, keys: set[int]) -> dict[int, set[str]]:
-        """The article ids of each bucket in ``keys`` (one query per 4,096 keys)."""
-        found: dict[int, set[str]] = {}
-        for chunk in in_lists(sorted(keys)):
-            for bucket in self.bands.find({"_id": {"$in": [Int64(k) for k in chunk]}}):
-                found[int(bucket["_id"])] = set(bucket.get("ids", ()))
-        return found
+        """The article ids of each bucket in ``keys``."""
+        return self.bands.buckets(keys)
 
     def _load(self, article_ids: set[str]) -> dict[str, tuple[Sketch | None, str | None]]:
         """The stored sketch (``None`` for another version) and fingerprint of each id.
@@ -345,18 +380,17 @@ class NearDupIndex:
             ],
             ordered=False,
         )
-        leaving: list[UpdateMany] = []
+        leaving: dict[str, set[int]] = {}
         joining: list[tuple[str, int]] = []
         for aid, entry in latest.items():
             old_keys = previous.get(aid, set())
             new_keys = _bucket_keys(entry.sketch, entry.fingerprint)
             if old_keys - new_keys:
-                for gone in in_lists(Int64(k) for k in sorted(old_keys - new_keys)):
-                    leaving.append(UpdateMany({"_id": {"$in": gone}}, {"$pull": {"ids": aid}}))
+                leaving[aid] = old_keys - new_keys
             joining.extend((aid, k) for k in sorted(new_keys - old_keys))
         if leaving:
-            self.bands.bulk_write(leaving, ordered=False)
-        self._add_to_buckets(joining)
+            self.bands.leave(leaving)
+        self.bands.add(joining)
         for aid, entry in latest.items():
             # comparisons need no band keys (a tuple of 42 ints, a third of the entry)
             self._remember(aid, (replace(entry.sketch, band_keys=()), entry.fingerprint))
@@ -374,7 +408,7 @@ class NearDupIndex:
             self._cache.pop(article_id, None)
             requests.append(UpdateOne({"_id": article_id}, self._update(sketch), upsert=True))
             entries.extend((article_id, k) for k in sketch.band_keys)
-            if len(entries) >= _BATCH:
+            if len(entries) >= _ADD_MANY_POSTINGS:
                 count += self._flush(requests, entries)
                 requests, entries = [], []
         return count + (self._flush(requests, entries) if requests else 0)
@@ -388,7 +422,7 @@ class NearDupIndex:
         keys = {int(k) for k in previous.get("b", ())}
         if isinstance(previous.get("f"), str):
             keys.add(fingerprint_key(previous["f"]))
-        self._remove_from_buckets(article_id, keys)
+        self.bands.leave({article_id: keys})
         self.sketches.delete_one({"_id": article_id})
         return True
 
@@ -399,39 +433,8 @@ class NearDupIndex:
     # --- internals -----------------------------------------------------------------------
     def _flush(self, requests: list[UpdateOne], entries: list[tuple[str, int]]) -> int:
         self.sketches.bulk_write(requests, ordered=False)
-        self._add_to_buckets(entries)
+        self.bands.add(entries)
         return len(requests)
-
-    def _add_to_buckets(self, entries: Sequence[tuple[str, int]]) -> None:
-        """Append article ids to band buckets: insert new buckets, push onto existing ones."""
-        if not entries:
-            return
-        grouped: dict[int, list[str]] = {}
-        for article_id, key in entries:
-            grouped.setdefault(key, []).append(article_id)
-        docs = [{"_id": Int64(key), "ids": ids[-self.max_bucket :]} for key, ids in grouped.items()]
-        existing: list[int] = []
-        for chunk in _chunks(docs):
-            try:
-                self.bands.insert_many(chunk, ordered=False)
-            except BulkWriteError as exc:
-                for error in exc.details.get("writeErrors", ()):
-                    if error.get("code") != _DUPLICATE_KEY:
-                        raise
-                    existing.append(int(chunk[error["index"]]["_id"]))
-        if existing:
-            pushes = [
-                UpdateOne(
-                    {"_id": Int64(key)},
-                    {"$push": {"ids": {"$each": grouped[key], "$slice": -self.max_bucket}}},
-                )
-                for key in existing
-            ]
-            self.bands.bulk_write(pushes, ordered=False)
-
-    def _remove_from_buckets(self, article_id: str, keys: set[int]) -> None:
-        for chunk in in_lists(Int64(k) for k in sorted(keys)):
-            self.bands.update_many({"_id": {"$in": chunk}}, {"$pull": {"ids": article_id}})
 
     def _update(self, sketch: Sketch, fingerprint: str | None = None) -> Document:
         """The update that stores ``sketch``.
