@@ -99,6 +99,9 @@ def test_an_unusable_file_is_a_band_store_error(tmp_path: Path) -> None:
     bands = LocalBands(tmp_path / "dir.sqlite3")
     with pytest.raises(BandStoreError, match=r"dir\.sqlite3"):
         bands.buckets([1])
+    (tmp_path / "file").write_text("not a folder")
+    with pytest.raises(BandStoreError, match=r"file/b\.sqlite3"):
+        LocalBands(tmp_path / "file" / "b.sqlite3").ensure()
     not_sqlite = tmp_path / "junk.sqlite3"
     not_sqlite.write_bytes(b"this is not a database" * 100)
     with pytest.raises(BandStoreError, match=r"junk\.sqlite3"):

@@ -295,10 +295,11 @@ class LocalBands:
 
 @contextlib.contextmanager
 def _errors(path: Path) -> Iterator[None]:
-    """Turn ``sqlite3.Error`` into :class:`BandStoreError` naming the file."""
+    """Turn ``sqlite3.Error`` (and ``OSError``: a folder that cannot be made) into
+    :class:`BandStoreError` naming the file."""
     try:
         yield
-    except sqlite3.Error as exc:
+    except (sqlite3.Error, OSError) as exc:
         raise BandStoreError(f"near-duplicate band file {path}: {exc}") from exc
 
 
