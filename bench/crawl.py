@@ -4,7 +4,9 @@ One run measures, on the same pages, side by side:
 
 - **crawl**: ``scrapy crawl news`` from discovery (robots.txt, sitemaps, feeds, sections)
   to the store, with the project's pipelines (cleaning in worker processes, batched
-  writes) into a fresh embedded nx-27017 store on a free port;
+  writes) into a fresh embedded nx-27017 store on a free port, set up as by default (no
+  URI: the crawl finds the server in its data folder, and keeps the near-duplicate band
+  buckets in a file beside it);
 - **trafilatura, 1 process**: plain ``trafilatura.extract`` over the pages in one process
   (the per-core limit of the extraction library);
 - **chain, 1 process**: the project's whole cleaning chain in one process (the per-core

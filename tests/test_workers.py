@@ -8,7 +8,11 @@ worker, hangs or takes a known time; workers import them from this module.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
+import subprocess
+import sys
+import textwrap
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -39,6 +43,7 @@ from pipelines.workers import (
 
 T = TypeVar("T")
 HERE = "tests.workerfuncs"
+ROOT = Path(__file__).resolve().parent.parent
 
 # --- helpers ------------------------------------------------------------------------------
 
@@ -479,3 +484,36 @@ def test_bad_settings_say_how_to_fix_them() -> None:
         _pipeline(1, NEWSCRAWL_EXTRACT_TIMEOUT="soon")
     with pytest.raises(NotConfigured, match="not safe with the asyncio reactor"):
         _pipeline(1, NEWSCRAWL_EXTRACT_START_METHOD="fork")
+
+
+def test_workers_start_with_the_chains_caches_built() -> None:
+    """The fork server warms the chain up once (pipelines.cleaning.warmup): a new worker has
+    langdetect's profiles, the phrase book and the suffix list before its first page, and
+    they sit in the collector's frozen generation. In a process of its own: the fork server
+    is started once per process, with the preload list of the first pool."""
+    script = textwrap.dedent(
+        f"""
+        import asyncio, json
+        from pipelines.workers import ExtractPool, PoolConfig
+        async def main():
+            pool = ExtractPool(PoolConfig(workers=1, queue_size=1, function="{HERE}:warm_state"))
+            pool.start()
+            try:
+                print(json.dumps(await pool.run(None)))
+            finally:
+                await pool.close(timeout=10)
+        asyncio.run(main())
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    state = json.loads(done.stdout.strip().splitlines()[-1])
+    assert state["profiles"] == state["phrase_book"] == state["suffix_list"] == 1
+    assert state["frozen"] > 100_000

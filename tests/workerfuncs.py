@@ -54,3 +54,19 @@ def slow_clean(page: Any) -> Any:
 
     time.sleep(0.05)
     return CleanArticle(url=page.url, title="t", text="cleaned")
+
+
+def warm_state(payload: Any) -> dict[str, int]:
+    """How much of the cleaning chain's per-process state a worker has before its first page."""
+    import gc
+
+    from pipelines.cleaning.language import _factory
+    from pipelines.cleaning.metadata.urls import _extractor
+    from pipelines.cleaning.phrases import phrase_book
+
+    return {
+        "profiles": _factory.cache_info().currsize,
+        "phrase_book": phrase_book.cache_info().currsize,
+        "suffix_list": _extractor.cache_info().currsize,
+        "frozen": gc.get_freeze_count(),
+    }
