@@ -207,11 +207,14 @@ class DedupPipeline(Component):
         """Open the store on first use (after the store pipeline started the server)."""
         if self.dedup is None:
             assert self.store_config is not None
-            self.store = open_store_from_config(self.store_config)
-            index = NearDupIndex(self.store.db, band_store=self._band_store(self.store))
-            self.index = index
-            index.ensure_indexes()
-            self.dedup = Deduplicator(self.store.articles, index)
+            # A failed start (store or band file) is retried at a later batch, reusing what
+            # did open rather than leaving a client behind at each attempt.
+            if self.store is None:
+                self.store = open_store_from_config(self.store_config)
+            if self.index is None:
+                self.index = NearDupIndex(self.store.db, band_store=self._band_store(self.store))
+            self.index.ensure_indexes()
+            self.dedup = Deduplicator(self.store.articles, self.index)
         return self.dedup
 
     def _band_store(self, store: Store) -> BandStore | None:

@@ -19,6 +19,7 @@ from pipelines.dedup import (
     DedupPipeline,
     _Job,
 )
+from pipelines.similarity.bands import BandStoreError, LocalBands
 from pipelines.similarity.deduplicator import Article
 from pipelines.similarity.evaluate import load_pairs
 from pipelines.similarity.fingerprint import text_fingerprint
@@ -225,3 +226,26 @@ def test_band_buckets_stay_in_the_store_behind_a_uri_or_when_asked(
         assert not (tmp_path / "neardup").exists()
         db.neardup_bands.delete_many({})
         db.neardup_sketches.delete_many({})
+
+
+def test_a_broken_band_file_fails_the_batch_and_a_later_batch_reuses_the_store(
+    mongo_uri: str, db_name: str, tmp_path: Path
+) -> None:
+    pipeline = _pipeline(mongo_uri, db_name, "link")
+    path = tmp_path / "bands.sqlite3"
+    path.mkdir()  # a folder where the file should be
+    pipeline._band_store = lambda store: LocalBands(path)  # type: ignore[method-assign]
+    job = _Job(A, _fields(A), Article(article_id(A), STORY))
+    try:
+        [failed] = pipeline._run_batch([job])
+        assert isinstance(failed, BandStoreError)
+        store = pipeline.store
+        assert store is not None
+        path.rmdir()
+        [decision] = pipeline._run_batch([job])
+        assert isinstance(decision, Decision) and decision.outcome == UNIQUE
+        assert pipeline.store is store  # no second client for the retry
+        assert path.is_file()
+    finally:
+        if pipeline.store is not None:
+            pipeline.store.close()
