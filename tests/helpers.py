@@ -59,6 +59,27 @@ FAULT_SETTINGS = {
 }
 
 
+def run_python_json(
+    script: str, *args: str, timeout: float = 120, env: dict[str, str] | None = None
+) -> Any:
+    """Run ``python -c script args…`` in the project folder; the JSON its last line prints.
+
+    For what must happen in a fresh interpreter (a fork server of its own, another
+    process's view of the store, a reactor of its own). Fails with the script's stderr.
+    """
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def expected_articles(site: MockSite) -> dict[str, dict[str, Any]]:
     """Canonical URL -> manifest entry for every page that must be stored."""
     expected = {}

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import random
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -18,6 +15,7 @@ from pipelines.dedup import DUPLICATE, REFETCHED, UNIQUE, DedupPipeline, _Job
 from pipelines.similarity.deduplicator import Article, Deduplicator
 from pipelines.similarity.index import NearDupIndex
 from pipelines.storage.embedded import free_port
+from tests.helpers import run_python_json
 from tests.test_similarity_index import COPY, OTHER, STORY
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -197,16 +195,7 @@ def test_micro_batcher_sends_what_arrives_while_a_batch_runs() -> None:
         reactor.run()
         """
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    report = json.loads(done.stdout)
+    report = run_python_json(script, timeout=60)
     assert report["sizes"] == [16, 16, 16, 2, 1, 5, 3]
     assert report["trickled"] == [400, 402, 404, 406, 408]
     assert report["lingering"] == 1

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -17,6 +14,7 @@ from bench.probe import CommandCounter
 from pipelines.similarity.evaluate import evaluate, load_pairs
 from pipelines.similarity.index import NearDupIndex, Query, params_tag
 from pipelines.similarity.sketch import SKETCH_VERSION, SketchParams
+from tests.helpers import run_python_json
 
 ROOT = Path(__file__).resolve().parent.parent
 PAIRS = ROOT / "tests" / "data" / "neardup" / "pairs.jsonl"
@@ -221,15 +219,5 @@ def test_other_processes_see_the_same_index(db: DB, mongo_uri: str) -> None:
         """
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    done = subprocess.run(
-        [sys.executable, "-c", script, COPY, OTHER],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout) == ["parent"]
+    assert run_python_json(script, COPY, OTHER, env=env) == ["parent"]
     assert [m.article_id for m in index.find(OTHER)] == ["child"]

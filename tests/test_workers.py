@@ -8,10 +8,7 @@ worker, hangs or takes a known time; workers import them from this module.
 from __future__ import annotations
 
 import asyncio
-import json
 import os
-import subprocess
-import sys
 import textwrap
 import time
 from collections import Counter
@@ -40,10 +37,10 @@ from pipelines.workers import (
     TaskTimeoutError,
     WorkerCrashedError,
 )
+from tests.helpers import run_python_json
 
 T = TypeVar("T")
 HERE = "tests.workerfuncs"
-ROOT = Path(__file__).resolve().parent.parent
 
 # --- helpers ------------------------------------------------------------------------------
 
@@ -505,15 +502,6 @@ def test_workers_start_with_the_chains_caches_built() -> None:
         asyncio.run(main())
         """
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    state = json.loads(done.stdout.strip().splitlines()[-1])
+    state = run_python_json(script)
     assert state["profiles"] == state["phrase_book"] == state["suffix_list"] == 1
     assert state["frozen"] > 100_000
