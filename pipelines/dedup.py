@@ -126,18 +126,8 @@ class DedupPipeline(Component):
 
     def configure(self, settings: BaseSettings) -> None:
         self.seen: set[str] = set()
-        policy = str(settings.get("NEWSCRAWL_DUPLICATES") or LINK).strip().lower()
-        if policy not in POLICIES:
-            raise ValueError(
-                f"NEWSCRAWL_DUPLICATES is {policy!r}: set it to one of {', '.join(POLICIES)}"
-            )
-        self.policy = policy
-        bands = str(settings.get("NEWSCRAWL_NEARDUP_BANDS") or BANDS_AUTO).strip().lower()
-        if bands not in BANDS_CHOICES:
-            raise ValueError(
-                f"NEWSCRAWL_NEARDUP_BANDS is {bands!r}: set it to one of {', '.join(BANDS_CHOICES)}"
-            )
-        self.bands = bands
+        self.policy = _choice(settings, "NEWSCRAWL_DUPLICATES", POLICIES)
+        self.bands = _choice(settings, "NEWSCRAWL_NEARDUP_BANDS", BANDS_CHOICES)
         self.use_store = setting_enabled(settings, "NEWSCRAWL_MONGO_ENABLED", True)
         self.store_config = StoreConfig.from_settings(settings) if self.use_store else None
         #: Not asked for ``NEWSCRAWL_DEDUP_RETRY_SECONDS`` after a store error.
@@ -262,6 +252,14 @@ class DedupPipeline(Component):
         assert self.store is not None
         write_aliases(self.store.url_aliases, aliases)
         return results
+
+
+def _choice(settings: BaseSettings, name: str, choices: tuple[str, ...]) -> str:
+    """The setting ``name``, one of ``choices`` (case-insensitive; empty: the first)."""
+    value = str(settings.get(name) or choices[0]).strip().lower()
+    if value not in choices:
+        raise ValueError(f"{name} is {value!r}: set it to one of {', '.join(choices)}")
+    return value
 
 
 def _link_fields(adapter: ItemAdapter) -> dict[str, Any]:

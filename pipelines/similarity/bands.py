@@ -81,12 +81,18 @@ class BandStore(Protocol):
 
 
 def _grouped(entries: Sequence[tuple[str, int]]) -> dict[int, list[str]]:
-    grouped: dict[int, list[str]] = {}
+    """The article ids of each key, each id once, in the order of ``entries``."""
+    grouped: dict[int, dict[str, None]] = {}
     for article_id, key in entries:
-        ids = grouped.setdefault(key, [])
-        if article_id not in ids:
-            ids.append(article_id)
-    return grouped
+        grouped.setdefault(key, {})[article_id] = None
+    return {key: list(ids) for key, ids in grouped.items()}
+
+
+def create_collection_if_missing(collection: Collection[dict[str, Any]]) -> None:
+    """Create ``collection`` up front, so the first concurrent writers do not race to."""
+    database = collection.database
+    if collection.name not in set(database.list_collection_names()):
+        database.create_collection(collection.name, check_exists=False)
 
 
 def _chunks(values: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
@@ -104,9 +110,7 @@ class StoreBands:
         self.max_bucket = max_bucket
 
     def ensure(self) -> None:
-        database = self.collection.database
-        if self.collection.name not in set(database.list_collection_names()):
-            database.create_collection(self.collection.name, check_exists=False)
+        create_collection_if_missing(self.collection)
 
     def buckets(self, keys: Iterable[int]) -> dict[int, set[str]]:
         """One query per 4,096 keys, on ``_id`` only (nx-27017's secondary indexes do not
@@ -227,6 +231,13 @@ class LocalBands:
                 found[key] = json.loads(ids)
         return found
 
+    def _write(self, db: sqlite3.Connection, buckets: Mapping[int, list[str]]) -> None:
+        """Store each bucket's ids in place of what it held."""
+        db.executemany(
+            f'INSERT OR REPLACE INTO "{self.table}" (key, ids) VALUES (?, ?)',
+            [(key, json.dumps(ids)) for key, ids in buckets.items()],
+        )
+
     def ensure(self) -> None:
         with self._lock, _errors(self.path):
             self._connection()
@@ -244,14 +255,12 @@ class LocalBands:
             db = self._connection()
             with _transaction(db):
                 stored = self._read(db, sorted(grouped))
-                rows = []
+                merged = {}
                 for key, ids in grouped.items():
                     new = set(ids)
-                    merged = [aid for aid in stored.get(key, ()) if aid not in new] + ids
-                    rows.append((key, json.dumps(merged[-self.max_bucket :])))
-                db.executemany(
-                    f'INSERT OR REPLACE INTO "{self.table}" (key, ids) VALUES (?, ?)', rows
-                )
+                    kept = [aid for aid in stored.get(key, ()) if aid not in new] + ids
+                    merged[key] = kept[-self.max_bucket :]
+                self._write(db, merged)
 
     def leave(self, keys_by_article: Mapping[str, Iterable[int]]) -> None:
         leaving: dict[int, set[str]] = {}
@@ -268,10 +277,7 @@ class LocalBands:
                     key: [aid for aid in ids if aid not in leaving[key]]
                     for key, ids in stored.items()
                 }
-                db.executemany(
-                    f'INSERT OR REPLACE INTO "{self.table}" (key, ids) VALUES (?, ?)',
-                    [(key, json.dumps(ids)) for key, ids in kept.items() if ids],
-                )
+                self._write(db, {key: ids for key, ids in kept.items() if ids})
                 db.executemany(
                     f'DELETE FROM "{self.table}" WHERE key = ?',
                     [(key,) for key, ids in kept.items() if not ids],

@@ -44,7 +44,7 @@ from pymongo import UpdateOne
 from pymongo.collection import Collection
 from pymongo.database import Database
 
-from pipelines.similarity.bands import BandStore, StoreBands
+from pipelines.similarity.bands import BandStore, StoreBands, create_collection_if_missing
 from pipelines.similarity.sketch import (
     SKETCH_VERSION,
     Sketch,
@@ -60,6 +60,8 @@ logger = logging.getLogger(__name__)
 _ADD_MANY_POSTINGS = 5000
 #: Sketches read per bulk request when the band buckets are rebuilt from them.
 _REBUILD_READS = 2000
+#: Band postings gathered by :meth:`NearDupIndex.rebuild_bands` before a write.
+_REBUILD_POSTINGS = 50_000
 #: Sketches read per query: about 3 KB each, so one reply stays near 1.5 MB however many
 #: candidates a batch has (the server builds each reply whole in memory, and so does pymongo).
 #: Every ``$in`` list goes through :func:`~pipelines.storage.inlists.in_lists`.
@@ -169,10 +171,11 @@ class NearDupIndex:
         self.cache_size = cache_size
         self._cache: OrderedDict[str, tuple[Sketch | None, str | None]] = OrderedDict()
         self.sketches: Collection[Document] = db[sketches]
-        #: Where the band buckets live: ``bands`` in the store unless given another.
+        #: Where the band buckets live: the collection ``bands`` of the store, keeping at
+        #: most ``max_bucket`` ids per bucket, unless ``band_store`` (which has its own
+        #: bound) is given.
         self.bands: BandStore = band_store or StoreBands(db[bands], max_bucket)
         self.max_candidates = max_candidates
-        self.max_bucket = max_bucket
         self._tag = params_tag(self.params)
 
     def ensure_indexes(self) -> None:
@@ -184,8 +187,7 @@ class NearDupIndex:
         (:attr:`BandStore.derived`) are refilled from the stored sketches when empty, and
         emptied when the store holds no sketch (it was reset or replaced).
         """
-        if self.sketches.name not in set(self.sketches.database.list_collection_names()):
-            self.sketches.database.create_collection(self.sketches.name, check_exists=False)
+        create_collection_if_missing(self.sketches)
         self.bands.ensure()
         if not self.bands.derived:
             return
@@ -214,7 +216,7 @@ class NearDupIndex:
                 keys.add(fingerprint_key(doc["f"]))
             entries.extend((doc["_id"], key) for key in sorted(keys))
             articles += 1
-            if len(entries) >= 50_000:
+            if len(entries) >= _REBUILD_POSTINGS:
                 self.bands.add(entries)
                 entries = []
         self.bands.add(entries)
